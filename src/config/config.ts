@@ -1,0 +1,37 @@
+/**
+ * Configuration from the environment (and `glimpse serve` flags, which win). Invalid values
+ * stop the start with one line naming the setting.
+ */
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+
+export const CONFIG_SCHEMA = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  GLIMPSE_DATA_DIR: z.string().min(1).default("./.glimpse"),
+  GLIMPSE_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  GLIMPSE_API_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  GLIMPSE_DEMO: bool.default(true),
+  GLIMPSE_MODEL_DIR: z.string().min(1).optional(),
+  /** The collector URL given to SDKs (defaults to the address the service listens on). */
+  GLIMPSE_PUBLIC_URL: z.url().optional(),
+  /** Bytes the write-ahead log may hold before the collector answers 503. */
+  GLIMPSE_WAL_MAX_BYTES: z.coerce.number().int().min(1_000_000).default(512 * 1024 * 1024),
+  GLIMPSE_DUCKDB_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must be a size like 512MB").default("1GB"),
+  GLIMPSE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.output<typeof CONFIG_SCHEMA>;
+
+export class ConfigError extends Error {}
+
+/** Parses configuration; throws ConfigError with "SETTING: reason" for the first bad one. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = CONFIG_SCHEMA.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const setting = String(issue?.path[0] ?? "configuration");
+  throw new ConfigError(`invalid configuration: ${setting}=${JSON.stringify(env[setting])}: ${issue?.message}`);
+}

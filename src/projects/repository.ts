@@ -1,0 +1,137 @@
+/**
+ * Project metadata, kept in the embedded DuckDB database (tables `projects` and
+ * `rejected_events`), behind an interface so a shared PostgreSQL can take its place.
+ */
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { newAppId, type Project } from "./project.js";
+
+export interface RejectedEvent {
+  projectId: string;
+  receivedAt: string;
+  reason: string;
+  payload: string;
+}
+
+export interface ProjectRepository {
+  list(): Promise<Project[]>;
+  get(id: string): Promise<Project | null>;
+  create(input: { id: string; name?: string | undefined; repository?: string | null | undefined }): Promise<Project>;
+  update(id: string, changes: Partial<Pick<Project, "name" | "repository" | "dashboardsRef">>): Promise<Project | null>;
+  rotateAppId(id: string): Promise<Project | null>;
+  delete(id: string): Promise<boolean>;
+  addRejected(rows: readonly RejectedEvent[]): Promise<void>;
+  listRejected(projectId: string, limit: number): Promise<RejectedEvent[]>;
+}
+
+export class ProjectExistsError extends Error {
+  constructor(id: string) {
+    super(`project ${id} already exists`);
+  }
+}
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  app_id: string;
+  repository: string | null;
+  dashboards_ref: string | null;
+  created_at: string;
+}
+
+const toProject = (r: ProjectRow): Project => ({
+  id: r.id,
+  name: r.name,
+  appId: r.app_id,
+  repository: r.repository,
+  dashboardsRef: r.dashboards_ref,
+  createdAt: new Date(`${r.created_at.replace(" ", "T")}Z`).toISOString(),
+});
+
+export class DuckDbProjectRepository implements ProjectRepository {
+  private constructor(private readonly db: DuckDBConnection) {}
+
+  static async open(instance: DuckDBInstance): Promise<DuckDbProjectRepository> {
+    const db = await instance.connect();
+    await db.run(`CREATE TABLE IF NOT EXISTS projects (
+      id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, app_id VARCHAR NOT NULL UNIQUE,
+      repository VARCHAR, dashboards_ref VARCHAR, created_at TIMESTAMP NOT NULL)`);
+    await db.run(`CREATE TABLE IF NOT EXISTS rejected_events (
+      project_id VARCHAR NOT NULL, received_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL,
+      payload VARCHAR NOT NULL)`);
+    return new DuckDbProjectRepository(db);
+  }
+
+  private async rows(sql: string, params: (string | number | null)[] = []): Promise<ProjectRow[]> {
+    const reader = await this.db.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as unknown as ProjectRow[];
+  }
+
+  async list(): Promise<Project[]> {
+    return (await this.rows("SELECT * FROM projects ORDER BY id")).map(toProject);
+  }
+
+  async get(id: string): Promise<Project | null> {
+    const [row] = await this.rows("SELECT * FROM projects WHERE id = $1", [id]);
+    return row ? toProject(row) : null;
+  }
+
+  async create(input: { id: string; name?: string | undefined; repository?: string | null | undefined }): Promise<Project> {
+    if (await this.get(input.id)) throw new ProjectExistsError(input.id);
+    await this.db.run(
+      "INSERT INTO projects VALUES ($1, $2, $3, $4, NULL, now()::TIMESTAMP)",
+      [input.id, input.name ?? input.id, newAppId(), input.repository ?? null],
+    );
+    return (await this.get(input.id)) as Project;
+  }
+
+  async update(
+    id: string,
+    changes: Partial<Pick<Project, "name" | "repository" | "dashboardsRef">>,
+  ): Promise<Project | null> {
+    const current = await this.get(id);
+    if (!current) return null;
+    const next = { ...current, ...changes };
+    await this.db.run(
+      "UPDATE projects SET name = $2, repository = $3, dashboards_ref = $4 WHERE id = $1",
+      [id, next.name, next.repository, next.dashboardsRef],
+    );
+    return this.get(id);
+  }
+
+  async rotateAppId(id: string): Promise<Project | null> {
+    await this.db.run("UPDATE projects SET app_id = $2 WHERE id = $1", [id, newAppId()]);
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const found = await this.get(id);
+    if (!found) return false;
+    await this.db.run("DELETE FROM rejected_events WHERE project_id = $1", [id]);
+    await this.db.run("DELETE FROM projects WHERE id = $1", [id]);
+    return true;
+  }
+
+  async addRejected(rows: readonly RejectedEvent[]): Promise<void> {
+    for (const r of rows) {
+      await this.db.run("INSERT INTO rejected_events VALUES ($1, $2::TIMESTAMP, $3, $4)", [
+        r.projectId,
+        r.receivedAt,
+        r.reason,
+        r.payload,
+      ]);
+    }
+  }
+
+  async listRejected(projectId: string, limit: number): Promise<RejectedEvent[]> {
+    const reader = await this.db.runAndReadAll(
+      "SELECT * FROM rejected_events WHERE project_id = $1 ORDER BY received_at DESC LIMIT $2",
+      [projectId, limit],
+    );
+    return (reader.getRowObjectsJson() as unknown as Array<Record<string, string>>).map((r) => ({
+      projectId: r.project_id as string,
+      receivedAt: new Date(`${(r.received_at as string).replace(" ", "T")}Z`).toISOString(),
+      reason: r.reason as string,
+      payload: r.payload as string,
+    }));
+  }
+}

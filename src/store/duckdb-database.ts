@@ -1,0 +1,39 @@
+/**
+ * Opens the embedded DuckDB database file that holds events and metadata. DuckDB allows one
+ * process to hold a database file; a second opener gets `StoreBusyError`, which the CLI turns
+ * into "a running service holds the store".
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+
+export class StoreBusyError extends Error {
+  constructor(path: string, detail: string) {
+    super(`the store ${path} is held by another process (${detail})`);
+    this.name = "StoreBusyError";
+  }
+}
+
+export interface DuckDbOptions {
+  /** DuckDB's own memory ceiling, e.g. "512MB". */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export async function openDuckDb(dataDir: string, options: DuckDbOptions = {}): Promise<DuckDBInstance> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, "glimpse.duckdb");
+  try {
+    return await DuckDBInstance.create(path, {
+      memory_limit: options.memoryLimit ?? "1GB",
+      threads: String(options.threads ?? 2),
+      // Timestamps are UTC wall-clock values; nothing may depend on the server's zone.
+      TimeZone: "UTC",
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const lock = /Conflicting lock is held in (.*)/.exec(message);
+    if (lock) throw new StoreBusyError(path, lock[1] ?? "lock held");
+    throw error;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The embedded DuckDB event store. One `events` table for all projects (every compiled query
+ * carries `project_id = $n`); bulk loads go through DuckDB's own newline-delimited JSON reader,
+ * so a write-ahead-log segment is inserted in one statement without row-by-row work in Node.
+ */
+import { randomUUID } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
+import {
+  type ColumnType,
+  EVENT_COLUMN_NAMES,
+  EVENT_COLUMNS,
+  type StoredEvent,
+} from "../events/event.js";
+import type { Row, SqlParam, Store } from "./store.js";
+
+const SQL_TYPES: Record<ColumnType, string> = {
+  string: "VARCHAR",
+  json: "VARCHAR",
+  timestamp: "TIMESTAMP",
+  integer: "INTEGER",
+  boolean: "BOOLEAN",
+};
+
+/** How the WAL's JSON carries each type (timestamps as epoch ms). */
+const JSON_TYPES: Record<ColumnType, string> = { ...SQL_TYPES, timestamp: "BIGINT" };
+
+const columnList = EVENT_COLUMN_NAMES.join(", ");
+const readColumns = `{${EVENT_COLUMN_NAMES.map((c) => `${c}: '${JSON_TYPES[EVENT_COLUMNS[c]]}'`).join(", ")}}`;
+const selectList = EVENT_COLUMN_NAMES.map((c) =>
+  EVENT_COLUMNS[c] === "timestamp" ? `epoch_ms(${c}) AS ${c}` : c,
+).join(", ");
+
+export const EVENTS_DDL = `CREATE TABLE IF NOT EXISTS events (${EVENT_COLUMN_NAMES.map(
+  (c) => `${c} ${SQL_TYPES[EVENT_COLUMNS[c]]}${c === "event_id" || c === "project_id" ? " NOT NULL" : ""}`,
+).join(", ")})`;
+
+/** Client re-sends and crash replays arrive within this window of the original's collection. */
+const DEDUP_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+export class DuckDbStore implements Store {
+  readonly dialect = "duckdb" as const;
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+  ) {}
+
+  static async open(instance: DuckDBInstance): Promise<DuckDbStore> {
+    const writer = await instance.connect();
+    await writer.run(EVENTS_DDL);
+    return new DuckDbStore(instance, writer);
+  }
+
+  async loadSegment(path: string): Promise<number> {
+    const source = `read_ndjson(${quote(path)}, columns=${readColumns}, ignore_errors=true)`;
+    await this.writer.run("BEGIN TRANSACTION");
+    try {
+      await this.writer.run(
+        `CREATE OR REPLACE TEMP TABLE incoming AS
+         SELECT ${selectList} FROM ${source}
+         WHERE event_id IS NOT NULL AND project_id IS NOT NULL
+         QUALIFY row_number() OVER (PARTITION BY project_id, event_id) = 1`,
+      );
+      // Only look back as far as the batch's own collection times, so the anti-join reads a
+      // small recent slice of the table instead of all of it.
+      const result = await this.writer.run(
+        `INSERT INTO events (${columnList})
+         SELECT i.* FROM incoming i
+         WHERE NOT EXISTS (
+           SELECT 1 FROM events e
+           WHERE e.collector_tstamp >= (SELECT min(collector_tstamp) FROM incoming) - INTERVAL ${DEDUP_WINDOW_MS} MILLISECOND
+             AND e.project_id = i.project_id AND e.event_id = i.event_id)`,
+      );
+      await this.writer.run("DROP TABLE incoming");
+      await this.writer.run("COMMIT");
+      return Number(result.rowsChanged);
+    } catch (error) {
+      await this.writer.run("ROLLBACK").catch(() => {});
+      throw error;
+    }
+  }
+
+  async insertEvents(events: readonly StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const file = join(tmpdir(), `glimpse-bulk-${randomUUID()}.ndjson`);
+    await writeFile(file, `${events.map((e) => JSON.stringify(e)).join("\n")}\n`);
+    try {
+      await this.writer.run(
+        `INSERT INTO events (${columnList}) SELECT ${selectList} FROM read_ndjson(${quote(file)}, columns=${readColumns})`,
+      );
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  async query(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    // A connection per query: queries run side by side with each other and with bulk loads.
+    const connection = await this.instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(sql, params as DuckDBValue[]);
+      return reader.getRowObjectsJson() as Row[];
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async deleteProject(projectId: string): Promise<void> {
+    await this.writer.run("DELETE FROM events WHERE project_id = $1", [projectId]);
+  }
+
+  async close(): Promise<void> {
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function quote(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
