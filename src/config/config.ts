@@ -4,7 +4,9 @@
  */
 import { z } from "zod";
 
-const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => ["true", "1", "yes"].includes(v));
 
 export const CONFIG_SCHEMA = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -17,9 +19,20 @@ export const CONFIG_SCHEMA = z.object({
   /** The collector URL given to SDKs (defaults to the address the service listens on). */
   GLIMPSE_PUBLIC_URL: z.url().optional(),
   /** Bytes the write-ahead log may hold before the collector answers 503. */
-  GLIMPSE_WAL_MAX_BYTES: z.coerce.number().int().min(1_000_000).default(512 * 1024 * 1024),
-  GLIMPSE_DUCKDB_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must be a size like 512MB").default("1GB"),
-  GLIMPSE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GLIMPSE_WAL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_000_000)
+    .default(512 * 1024 * 1024),
+  GLIMPSE_DUCKDB_MEMORY: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must be a size like 512MB")
+    .default("1GB"),
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For. */
+  GLIMPSE_TRUST_PROXY: bool.default(false),
+  GLIMPSE_LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info"),
 });
 
 export type Config = z.output<typeof CONFIG_SCHEMA>;
@@ -28,10 +41,14 @@ export class ConfigError extends Error {}
 
 /** Parses configuration; throws ConfigError with "SETTING: reason" for the first bad one. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
   const result = CONFIG_SCHEMA.safeParse(present);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const setting = String(issue?.path[0] ?? "configuration");
-  throw new ConfigError(`invalid configuration: ${setting}=${JSON.stringify(env[setting])}: ${issue?.message}`);
+  throw new ConfigError(
+    `invalid configuration: ${setting}=${JSON.stringify(env[setting])}: ${issue?.message}`,
+  );
 }

@@ -13,7 +13,11 @@ export interface Secrets {
   generated: Array<"adminToken" | "apiSecret">;
 }
 
-function readOrCreate(dataDir: string, file: string, bytes: number): { value: string; created: boolean } {
+function readOrCreate(
+  dataDir: string,
+  file: string,
+  bytes: number,
+): { value: string; created: boolean } {
   const path = join(dataDir, file);
   if (existsSync(path)) {
     chmodSync(path, 0o600);
@@ -24,7 +28,10 @@ function readOrCreate(dataDir: string, file: string, bytes: number): { value: st
   return { value, created: true };
 }
 
-export function loadSecrets(dataDir: string, env: { adminToken?: string | undefined; apiSecret?: string | undefined }): Secrets {
+export function loadSecrets(
+  dataDir: string,
+  env: { adminToken?: string | undefined; apiSecret?: string | undefined },
+): Secrets {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const generated: Secrets["generated"] = [];
   let adminToken = env.adminToken;

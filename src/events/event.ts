@@ -96,16 +96,61 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export const EVENT_COLUMN_NAMES = Object.keys(EVENT_COLUMNS) as EventColumn[];
 
-/** An event every column of which is null/default; decoders fill what they know. */
-export function emptyEvent(projectId: string, eventId: string, collectorTstamp: number): StoredEvent {
-  const event: Record<string, unknown> = {};
-  for (const name of EVENT_COLUMN_NAMES) event[name] = null;
-  event.event_id = eventId;
-  event.project_id = projectId;
-  event.event_type = "custom";
-  event.anonymous = false;
-  event.is_bot = false;
-  event.collector_tstamp = collectorTstamp;
-  event.derived_tstamp = collectorTstamp;
-  return event as StoredEvent;
+/**
+ * An event every column of which is null/default; decoders fill what they know. Written as one
+ * literal in column order so every event shares one object shape (fast to fill and serialise).
+ */
+export function emptyEvent(
+  projectId: string,
+  eventId: string,
+  collectorTstamp: number,
+): StoredEvent {
+  return {
+    event_id: eventId,
+    project_id: projectId,
+    event_type: "custom",
+    event_name: null,
+    custom_props: null,
+    user_props: null,
+    collector_tstamp: collectorTstamp,
+    dvce_created_tstamp: null,
+    dvce_sent_tstamp: null,
+    derived_tstamp: collectorTstamp,
+    user_id: null,
+    domain_userid: null,
+    anonymous: false,
+    session_id: null,
+    session_index: null,
+    page_url: null,
+    page_urlhost: null,
+    page_urlpath: null,
+    page_urlquery: null,
+    page_title: null,
+    page_referrer: null,
+    refr_urlhost: null,
+    utm_source: null,
+    utm_medium: null,
+    utm_campaign: null,
+    utm_term: null,
+    utm_content: null,
+    useragent: null,
+    agent_name: null,
+    agent_version: null,
+    os_family: null,
+    os_name: null,
+    os_version: null,
+    os_version_major: null,
+    device_type: null,
+    browser_language: null,
+    document_language: null,
+    screen_resolution: null,
+    viewport_size: null,
+    doc_charset: null,
+    target_url: null,
+    element_id: null,
+    ip: null,
+    is_bot: false,
+    platform: null,
+    tracker: null,
+  };
 }

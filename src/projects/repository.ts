@@ -15,8 +15,15 @@ export interface RejectedEvent {
 export interface ProjectRepository {
   list(): Promise<Project[]>;
   get(id: string): Promise<Project | null>;
-  create(input: { id: string; name?: string | undefined; repository?: string | null | undefined }): Promise<Project>;
-  update(id: string, changes: Partial<Pick<Project, "name" | "repository" | "dashboardsRef">>): Promise<Project | null>;
+  create(input: {
+    id: string;
+    name?: string | undefined;
+    repository?: string | null | undefined;
+  }): Promise<Project>;
+  update(
+    id: string,
+    changes: Partial<Pick<Project, "name" | "repository" | "dashboardsRef">>,
+  ): Promise<Project | null>;
   rotateAppId(id: string): Promise<Project | null>;
   delete(id: string): Promise<boolean>;
   addRejected(rows: readonly RejectedEvent[]): Promise<void>;
@@ -75,12 +82,18 @@ export class DuckDbProjectRepository implements ProjectRepository {
     return row ? toProject(row) : null;
   }
 
-  async create(input: { id: string; name?: string | undefined; repository?: string | null | undefined }): Promise<Project> {
+  async create(input: {
+    id: string;
+    name?: string | undefined;
+    repository?: string | null | undefined;
+  }): Promise<Project> {
     if (await this.get(input.id)) throw new ProjectExistsError(input.id);
-    await this.db.run(
-      "INSERT INTO projects VALUES ($1, $2, $3, $4, NULL, now()::TIMESTAMP)",
-      [input.id, input.name ?? input.id, newAppId(), input.repository ?? null],
-    );
+    await this.db.run("INSERT INTO projects VALUES ($1, $2, $3, $4, NULL, now()::TIMESTAMP)", [
+      input.id,
+      input.name ?? input.id,
+      newAppId(),
+      input.repository ?? null,
+    ]);
     return (await this.get(input.id)) as Project;
   }
 

@@ -20,15 +20,16 @@ export interface DuckDbOptions {
   threads?: number;
 }
 
-export async function openDuckDb(dataDir: string, options: DuckDbOptions = {}): Promise<DuckDBInstance> {
+export async function openDuckDb(
+  dataDir: string,
+  options: DuckDbOptions = {},
+): Promise<DuckDBInstance> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, "glimpse.duckdb");
   try {
     return await DuckDBInstance.create(path, {
       memory_limit: options.memoryLimit ?? "1GB",
       threads: String(options.threads ?? 2),
-      // Timestamps are UTC wall-clock values; nothing may depend on the server's zone.
-      TimeZone: "UTC",
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

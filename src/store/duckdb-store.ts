@@ -1,7 +1,7 @@
 /**
  * The embedded DuckDB event store. One `events` table for all projects (every compiled query
- * carries `project_id = $n`); bulk loads go through DuckDB's own newline-delimited JSON reader,
- * so a write-ahead-log segment is inserted in one statement without row-by-row work in Node.
+ * carries `project_id = $n`); bulk loads go through DuckDB's own CSV reader, so write-ahead-log
+ * segments are inserted in one statement without row-by-row work in Node.
  */
 import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
@@ -14,6 +14,7 @@ import {
   EVENT_COLUMNS,
   type StoredEvent,
 } from "../events/event.js";
+import { eventToCsv } from "../events/event-csv.js";
 import type { Row, SqlParam, Store } from "./store.js";
 
 const SQL_TYPES: Record<ColumnType, string> = {
@@ -24,21 +25,28 @@ const SQL_TYPES: Record<ColumnType, string> = {
   boolean: "BOOLEAN",
 };
 
-/** How the WAL's JSON carries each type (timestamps as epoch ms). */
-const JSON_TYPES: Record<ColumnType, string> = { ...SQL_TYPES, timestamp: "BIGINT" };
+/** How the CSV records carry each type (timestamps as epoch ms); see event-csv.ts. */
+const CSV_TYPES: Record<ColumnType, string> = { ...SQL_TYPES, timestamp: "BIGINT" };
 
 const columnList = EVENT_COLUMN_NAMES.join(", ");
-const readColumns = `{${EVENT_COLUMN_NAMES.map((c) => `${c}: '${JSON_TYPES[EVENT_COLUMNS[c]]}'`).join(", ")}}`;
+const csvColumns = `{${EVENT_COLUMN_NAMES.map((c) => `'${c}': '${CSV_TYPES[EVENT_COLUMNS[c]]}'`).join(", ")}}`;
+const readCsv = (files: readonly string[]) =>
+  `read_csv([${files.map(quote).join(", ")}], header=false, columns=${csvColumns}, quote='"', escape='"', ` +
+  "auto_detect=false, allow_quoted_nulls=false, ignore_errors=true)";
 const selectList = EVENT_COLUMN_NAMES.map((c) =>
   EVENT_COLUMNS[c] === "timestamp" ? `epoch_ms(${c}) AS ${c}` : c,
 ).join(", ");
 
 export const EVENTS_DDL = `CREATE TABLE IF NOT EXISTS events (${EVENT_COLUMN_NAMES.map(
-  (c) => `${c} ${SQL_TYPES[EVENT_COLUMNS[c]]}${c === "event_id" || c === "project_id" ? " NOT NULL" : ""}`,
+  (c) =>
+    `${c} ${SQL_TYPES[EVENT_COLUMNS[c]]}${c === "event_id" || c === "project_id" ? " NOT NULL" : ""}`,
 ).join(", ")})`;
 
-/** Client re-sends and crash replays arrive within this window of the original's collection. */
-const DEDUP_WINDOW_MS = 7 * 24 * 3600 * 1000;
+/**
+ * Crash replays and client re-sends arrive within this window of the original's collection;
+ * bounding the look-back keeps the anti-join to a recent slice of the table.
+ */
+const DEDUP_WINDOW_MS = 2 * 24 * 3600 * 1000;
 
 export class DuckDbStore implements Store {
   readonly dialect = "duckdb" as const;
@@ -53,13 +61,13 @@ export class DuckDbStore implements Store {
     return new DuckDbStore(instance, writer);
   }
 
-  async loadSegment(path: string): Promise<number> {
-    const source = `read_ndjson(${quote(path)}, columns=${readColumns}, ignore_errors=true)`;
+  async loadSegments(paths: readonly string[]): Promise<number> {
+    if (paths.length === 0) return 0;
     await this.writer.run("BEGIN TRANSACTION");
     try {
       await this.writer.run(
         `CREATE OR REPLACE TEMP TABLE incoming AS
-         SELECT ${selectList} FROM ${source}
+         SELECT ${selectList} FROM ${readCsv(paths)}
          WHERE event_id IS NOT NULL AND project_id IS NOT NULL
          QUALIFY row_number() OVER (PARTITION BY project_id, event_id) = 1`,
       );
@@ -84,11 +92,11 @@ export class DuckDbStore implements Store {
 
   async insertEvents(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const file = join(tmpdir(), `glimpse-bulk-${randomUUID()}.ndjson`);
-    await writeFile(file, `${events.map((e) => JSON.stringify(e)).join("\n")}\n`);
+    const file = join(tmpdir(), `glimpse-bulk-${randomUUID()}.csv`);
+    await writeFile(file, events.map(eventToCsv).join(""), { mode: 0o600 });
     try {
       await this.writer.run(
-        `INSERT INTO events (${columnList}) SELECT ${selectList} FROM read_ndjson(${quote(file)}, columns=${readColumns})`,
+        `INSERT INTO events (${columnList}) SELECT ${selectList} FROM ${readCsv([file])}`,
       );
     } finally {
       await rm(file, { force: true });
@@ -104,6 +112,15 @@ export class DuckDbStore implements Store {
     } finally {
       connection.closeSync();
     }
+  }
+
+  async countEvents(projectId: string, from: number, to: number): Promise<number> {
+    const [row] = await this.query(
+      `SELECT count(*) AS n FROM events WHERE project_id = $1
+       AND collector_tstamp >= make_timestamp($2::BIGINT) AND collector_tstamp < make_timestamp($3::BIGINT)`,
+      [projectId, from * 1000, to * 1000],
+    );
+    return Number(row?.n ?? 0);
   }
 
   async deleteProject(projectId: string): Promise<void> {

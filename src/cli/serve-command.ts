@@ -1,0 +1,38 @@
+/**
+ * `glimpse serve`: start the service, create the demo project on first start, print the
+ * generated credentials once, and stop gracefully on SIGTERM/SIGINT.
+ */
+import type { Config } from "../config/config.js";
+import { startService } from "../server/service.js";
+import { generateInto } from "./generate-command.js";
+
+export const DEMO_PROJECT = "demo";
+const DEMO_EVENTS = 150_000;
+
+export async function serve(config: Config): Promise<void> {
+  const service = await startService(config);
+  const { ctx, app } = service;
+  if (ctx.secrets.generated.includes("adminToken")) {
+    // Printed once, on the start that generated it; afterwards it is only in the data dir (0600).
+    console.log(
+      `\nGlimpse admin token (stored in ${config.GLIMPSE_DATA_DIR}/admin-token): ${ctx.secrets.adminToken}\n`,
+    );
+  }
+  if (config.GLIMPSE_DEMO && !(await ctx.projects.get(DEMO_PROJECT))) {
+    await ctx.projects.create({ id: DEMO_PROJECT, name: "Demo shop" });
+    const started = Date.now();
+    const n = await generateInto(ctx.store, DEMO_PROJECT, DEMO_EVENTS, 30, false);
+    app.log.info(
+      `demo project created with ${n} events over 30 days in ${Date.now() - started} ms`,
+    );
+  }
+  app.log.info(`Glimpse listening on ${service.url}`);
+
+  const shutdown = async (signal: string) => {
+    app.log.info(`${signal}: stopping (flushing the write-ahead log)`);
+    await service.stop();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}

@@ -1,0 +1,96 @@
+/**
+ * The collector: one request's events go decode → resolve project → enrich → write-ahead log.
+ * It answers only after the accepted events are durable; events that cannot be decoded are
+ * set aside (dead-letter table) with their reason, and the rest of the batch is kept.
+ */
+import type { StoredEvent } from "../events/event.js";
+import { eventToCsv } from "../events/event-csv.js";
+import type { ProjectDirectory } from "../projects/directory.js";
+import type { ProjectRepository } from "../projects/repository.js";
+import type { BatchWriter } from "./batch-writer.js";
+import { type DecodedEvent, EventRejected, type Rejection } from "./decode/decoded.js";
+import { type Enricher, enrich, type RequestContext } from "./enrich/enrich.js";
+import type { WriteAheadLog } from "./wal/write-ahead-log.js";
+
+export type Decoder = (item: unknown, collectorTstamp: number) => DecodedEvent;
+
+export interface CollectRequest extends RequestContext {
+  items: readonly unknown[];
+  decode: Decoder;
+  /** A key given for the whole request (Jitsu `?token=`, GitLab's `x-gitlab-appid`). */
+  requestAppId: string | null;
+}
+
+export type CollectResult =
+  | { kind: "stored"; accepted: number; rejected: Rejection[] }
+  | { kind: "unknown-app"; appId: string | null };
+
+export interface CollectorDeps {
+  directory: ProjectDirectory;
+  projects: ProjectRepository;
+  wal: WriteAheadLog;
+  writer: BatchWriter;
+  enricher: Enricher;
+}
+
+export class Collector {
+  constructor(private readonly deps: CollectorDeps) {}
+
+  async collect(request: CollectRequest): Promise<CollectResult> {
+    const now = Date.now();
+    const decoded: DecodedEvent[] = [];
+    const rejected: Rejection[] = [];
+    request.items.forEach((item, index) => {
+      try {
+        decoded.push(request.decode(item, now));
+      } catch (error) {
+        if (!(error instanceof EventRejected)) throw error;
+        rejected.push({ index, reason: error.message, payload: item });
+      }
+    });
+
+    // Every key the request names must be a known project, or nothing is stored (a Snowplow
+    // tracker does not retry a 403, and a half-accepted batch under a wrong key helps no one).
+    const keys = new Set(decoded.map((d) => d.appId ?? request.requestAppId));
+    if (decoded.length === 0) keys.add(request.requestAppId);
+    const projects = new Map<string | null, string>();
+    for (const key of keys) {
+      const project = key ? await this.deps.directory.byAppId(key) : null;
+      if (!project) return { kind: "unknown-app", appId: key };
+      projects.set(key, project.id);
+    }
+
+    let lines = "";
+    for (const d of decoded) {
+      const event: StoredEvent = d.event;
+      event.project_id = projects.get(d.appId ?? request.requestAppId) as string;
+      enrich(this.deps.enricher, event, request, d.ip);
+      lines += eventToCsv(event);
+    }
+    if (rejected.length > 0) {
+      const projectId = projects.values().next().value as string;
+      const receivedAt = new Date(now).toISOString();
+      await this.deps.projects.addRejected(
+        rejected.map((r) => ({
+          projectId,
+          receivedAt,
+          reason: r.reason,
+          payload: safeJson(r.payload),
+        })),
+      );
+    }
+    if (decoded.length > 0) {
+      await this.deps.wal.append(lines, decoded.length);
+      this.deps.writer.nudge();
+    }
+    return { kind: "stored", accepted: decoded.length, rejected };
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 65_536) ?? "null";
+  } catch {
+    return String(value).slice(0, 65_536);
+  }
+}

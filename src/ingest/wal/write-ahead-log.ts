@@ -1,0 +1,189 @@
+/**
+ * The write-ahead log: events are acknowledged only once they are on disk here.
+ *
+ * Appends go to the open segment file (CSV records of stored events, see event-csv.ts). Group commit:
+ * while one write+fdatasync is in flight, new appends queue up and the next round writes them
+ * all and syncs once, so many concurrent requests share one fsync. The batch writer seals the
+ * open segment (a new one opens) and bulk-loads sealed segments into the store, then removes
+ * them. On start every segment left on disk is sealed again: the store deduplicates by event
+ * id, so replaying a segment that was already loaded is harmless.
+ */
+import { mkdirSync, readdirSync, readFileSync, truncateSync } from "node:fs";
+import { type FileHandle, open, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { completeRecordsLength } from "../../events/event-csv.js";
+
+export class WalFullError extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly cap: number,
+  ) {
+    super(
+      `write-ahead log holds ${bytes} bytes, at its cap of ${cap}: the store is not keeping up`,
+    );
+  }
+}
+
+export interface Segment {
+  path: string;
+  bytes: number;
+  events: number;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const SEGMENT_NAME = /^(\d{12})\.csv$/;
+
+export class WriteAheadLog {
+  private file: FileHandle | null = null;
+  private current: Segment | null = null;
+  private nextSequence = 1;
+  private readonly sealed: Segment[] = [];
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private pendingEvents = 0;
+  private waiters: Waiter[] = [];
+  /** Serialises flushes and seals; appends never wait on it directly. */
+  private chain: Promise<void> = Promise.resolve();
+  private flushScheduled = false;
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** Opens the log in `dir`; segments left by an earlier run become sealed, ready to load. */
+  static async open(dir: string, maxBytes: number): Promise<WriteAheadLog> {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const wal = new WriteAheadLog(dir, maxBytes);
+    const names = readdirSync(dir)
+      .filter((n) => SEGMENT_NAME.test(n))
+      .sort();
+    for (const name of names) {
+      const path = join(dir, name);
+      const bytes = truncateTornTail(path);
+      if (bytes === 0) await unlink(path);
+      else wal.sealed.push({ path, bytes, events: -1 });
+      wal.nextSequence = Number(SEGMENT_NAME.exec(name)?.[1]) + 1;
+    }
+    return wal;
+  }
+
+  /** Bytes held on disk or queued: what the cap is checked against. */
+  get bytes(): number {
+    return (
+      this.sealed.reduce((sum, s) => sum + s.bytes, 0) +
+      (this.current?.bytes ?? 0) +
+      this.pendingBytes
+    );
+  }
+
+  /** Events appended to the open segment since it was opened (the writer's size trigger). */
+  get openEvents(): number {
+    return (this.current?.events ?? 0) + this.pendingEvents;
+  }
+
+  /**
+   * Appends `lines` (CSV records of `count` events) and resolves once
+   * they are durable. Throws WalFullError at once when the log is at its cap.
+   */
+  append(lines: string, count: number): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("write-ahead log is closed"));
+    const size = Buffer.byteLength(lines);
+    const held = this.bytes;
+    if (held + size > this.maxBytes) return Promise.reject(new WalFullError(held, this.maxBytes));
+    this.pending.push(lines);
+    this.pendingBytes += size;
+    this.pendingEvents += count;
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.chain = this.chain.then(() => this.flush());
+    }
+    return done;
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const data = this.pending.join("");
+    const waiters = this.waiters;
+    const events = this.pendingEvents;
+    this.pending = [];
+    this.waiters = [];
+    this.pendingBytes = 0;
+    this.pendingEvents = 0;
+    try {
+      const segment = await this.openSegment();
+      const buffer = Buffer.from(data);
+      await (this.file as FileHandle).write(buffer);
+      await (this.file as FileHandle).datasync();
+      segment.bytes += buffer.length;
+      segment.events += events;
+      for (const w of waiters) w.resolve();
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+    }
+  }
+
+  private async openSegment(): Promise<Segment> {
+    if (this.current && this.file) return this.current;
+    const path = join(this.dir, `${String(this.nextSequence++).padStart(12, "0")}.csv`);
+    this.file = await open(path, "a", 0o600);
+    this.current = { path, bytes: 0, events: 0 };
+    return this.current;
+  }
+
+  /**
+   * Closes the open segment after everything appended so far is durable, and returns every
+   * sealed segment not yet loaded, oldest first.
+   */
+  async seal(): Promise<Segment[]> {
+    const sealing = this.chain.then(async () => {
+      await this.flush();
+      if (this.current && this.file) {
+        await this.file.close();
+        if (this.current.bytes > 0) this.sealed.push(this.current);
+        else await unlink(this.current.path);
+        this.current = null;
+        this.file = null;
+      }
+    });
+    this.chain = sealing.catch(() => {});
+    await sealing;
+    return [...this.sealed];
+  }
+
+  /** Forgets segments whose events are in the store, and deletes their files. */
+  async remove(loaded: readonly Segment[]): Promise<void> {
+    for (const segment of loaded) {
+      const at = this.sealed.indexOf(segment);
+      if (at >= 0) this.sealed.splice(at, 1);
+      await unlink(segment.path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT") throw error;
+      });
+    }
+  }
+
+  /** Seals what is open and refuses further appends. */
+  async close(): Promise<Segment[]> {
+    const remaining = await this.seal();
+    this.closed = true;
+    return remaining;
+  }
+}
+
+/**
+ * A crash can leave a torn record at a segment's end (a write that was never acknowledged).
+ * Cut the file back to its last whole record so the loader sees only whole events.
+ */
+function truncateTornTail(path: string): number {
+  const data = readFileSync(path);
+  const keep = completeRecordsLength(data);
+  if (keep !== data.length) truncateSync(path, keep);
+  return keep;
+}

@@ -1,0 +1,60 @@
+/**
+ * The HTTP application: one Fastify instance serving both data paths (the collector and the
+ * query API) and the admin API. Errors always answer `{"error": "..."}`; a 500 never tells
+ * more than that something failed.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from "fastify";
+import type { Collector } from "../ingest/collector.js";
+import { MAX_BODY_BYTES, registerCollectorRoutes } from "../ingest/http/collector-routes.js";
+import type { ProjectDirectory } from "../projects/directory.js";
+import { registerAdminRoutes } from "../projects/http/admin-routes.js";
+import type { AppContext } from "./context.js";
+
+export interface AppParts {
+  ctx: AppContext;
+  collector: Collector;
+  directory: ProjectDirectory;
+  /** False while the service is starting or stopping: /healthz answers 503. */
+  ready: () => boolean;
+}
+
+export async function buildApp({
+  ctx,
+  collector,
+  directory,
+  ready,
+}: AppParts): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: MAX_BODY_BYTES,
+    // No line per request: the collector's hot path must not pay for logging.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: ctx.config.GLIMPSE_TRUST_PROXY,
+    logger: {
+      level: ctx.config.GLIMPSE_LOG_LEVEL,
+      redact: ["req.headers.authorization", "req.headers.cookie"],
+    },
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply
+        .code(413)
+        .send({ error: `request body is over the limit of ${MAX_BODY_BYTES} bytes` });
+    }
+    if (status < 500) return reply.code(status).send({ error: error.message });
+    request.log.error({ err: error }, "request failed");
+    return reply.code(500).send({ error: "internal error" });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}` }),
+  );
+
+  app.get("/healthz", async (_request, reply) =>
+    ready() ? { status: "ok" } : reply.code(503).send({ status: "starting" }),
+  );
+
+  await registerCollectorRoutes(app, collector);
+  await registerAdminRoutes(app, ctx, directory);
+  return app;
+}

@@ -1,0 +1,89 @@
+/**
+ * The service's lifecycle: open the store and the write-ahead log, replay what an earlier run
+ * left in the log, start the batch writer, then listen. Stopping reverses it: stop accepting,
+ * flush the log into the store, close.
+ */
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../config/config.js";
+import { loadSecrets, type Secrets } from "../config/secrets.js";
+import { BatchWriter } from "../ingest/batch-writer.js";
+import { Collector } from "../ingest/collector.js";
+import { Sessionizer } from "../ingest/enrich/sessions.js";
+import { VisitorHasher } from "../ingest/enrich/visitor.js";
+import { WriteAheadLog } from "../ingest/wal/write-ahead-log.js";
+import { ProjectDirectory } from "../projects/directory.js";
+import { DuckDbProjectRepository } from "../projects/repository.js";
+import { openDuckDb } from "../store/duckdb-database.js";
+import { DuckDbStore } from "../store/duckdb-store.js";
+import { buildApp } from "./app.js";
+import type { AppContext } from "./context.js";
+
+export interface Service {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  writer: BatchWriter;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Batch writer cadence; tests shorten it. */
+  flushIntervalMs?: number;
+  flushMaxEvents?: number;
+}
+
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const dataDir = config.GLIMPSE_DATA_DIR;
+  const secrets: Secrets = loadSecrets(dataDir, {
+    adminToken: config.GLIMPSE_ADMIN_TOKEN,
+    apiSecret: config.GLIMPSE_API_SECRET,
+  });
+  const instance = await openDuckDb(dataDir, { memoryLimit: config.GLIMPSE_DUCKDB_MEMORY });
+  const store = await DuckDbStore.open(instance);
+  const projects = await DuckDbProjectRepository.open(instance);
+  const ctx: AppContext = { config, secrets, store, projects };
+
+  let ready = false;
+  const wal = await WriteAheadLog.open(join(dataDir, "wal"), config.GLIMPSE_WAL_MAX_BYTES);
+  const directory = new ProjectDirectory(projects);
+  const writer = new BatchWriter(wal, store, {
+    intervalMs: options.flushIntervalMs ?? 1000,
+    maxEvents: options.flushMaxEvents ?? 10_000,
+    onError: (error) =>
+      app.log.error({ err: error }, "loading events into the store failed; will retry"),
+  });
+  const collector = new Collector({
+    directory,
+    projects,
+    wal,
+    writer,
+    enricher: { visitors: new VisitorHasher(dataDir), sessions: new Sessionizer() },
+  });
+  const app = await buildApp({ ctx, collector, directory, ready: () => ready });
+
+  // Whatever an earlier run acknowledged but did not load is loaded before we listen.
+  await writer.drain();
+  writer.start();
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  ready = true;
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      ready = false;
+      await app.close();
+      await writer.stop();
+      await wal.close();
+      await store.close();
+    })();
+    return stopping;
+  };
+  return {
+    app,
+    ctx,
+    url: address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1"),
+    writer,
+    stop,
+  };
+}
