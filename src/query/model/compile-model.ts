@@ -1,0 +1,289 @@
+/**
+ * Compiles parsed model files into the typed model: expands `{CUBE}` and `{member}` references
+ * for each dialect, checks that every reference resolves and that cube SQL reads events only
+ * through `{events}` (the project-filtered scan), and titles every member.
+ */
+import { ModelError } from "../errors.js";
+import type {
+  CompiledModel,
+  Cube,
+  DialectName,
+  Dimension,
+  Measure,
+  MeasurePart,
+  Member,
+  PerDialect,
+  Segment,
+} from "./member.js";
+import { DIALECT_NAMES } from "./member.js";
+import type { CubeSource, ModelFile, SqlText } from "./model-file.js";
+
+/** A parsed file and a way to find the line of any path in it. */
+export interface ParsedModelFile {
+  file: string;
+  data: ModelFile;
+  lineOf(path: readonly (string | number)[]): number;
+}
+
+const REFERENCE = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}/g;
+
+const perDialect = <T>(make: (d: DialectName) => T): PerDialect<T> =>
+  ({ duckdb: make("duckdb"), clickhouse: make("clickhouse") }) as PerDialect<T>;
+
+const textFor = (sql: SqlText, dialect: DialectName): string =>
+  typeof sql === "string" ? sql : sql[dialect];
+
+/** "pageViewsCount" → "Page Views Count", as Cube titles members. */
+export function titleize(name: string): string {
+  return name
+    .replace(/_/g, " ")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/\b\w/g, (c) => c.toUpperCase())
+    .trim();
+}
+
+export function compileModel(files: readonly ParsedModelFile[]): CompiledModel {
+  const cubes = new Map<string, Cube>();
+  const members = new Map<string, Member>();
+  for (const parsed of files) {
+    parsed.data.cubes.forEach((source, index) => {
+      const fail = (path: (string | number)[], reason: string): never => {
+        throw new ModelError(parsed.file, parsed.lineOf(["cubes", index, ...path]), reason);
+      };
+      if (cubes.has(source.name)) fail(["name"], `cube ${source.name} is defined twice`);
+      const cube = compileCube(source, parsed.file, fail);
+      cubes.set(cube.name, cube);
+      for (const group of [cube.measures, cube.dimensions, cube.segments]) {
+        for (const member of group.values()) members.set(member.fullName, member);
+      }
+    });
+  }
+  return { cubes, members };
+}
+
+type Fail = (path: (string | number)[], reason: string) => never;
+
+function compileCube(source: CubeSource, file: string, fail: Fail): Cube {
+  const cubeAlias = `"${source.name}"`;
+  const names = new Set<string>();
+  const groups = [
+    ["measures", source.measures],
+    ["dimensions", source.dimensions],
+    ["segments", source.segments],
+  ] as const;
+  for (const [key, list] of groups) {
+    list.forEach((m, i) => {
+      if (names.has(m.name))
+        fail([key, i, "name"], `member ${source.name}.${m.name} is defined twice`);
+      names.add(m.name);
+    });
+  }
+
+  const windowColumns = new Map<string, PerDialect<string>>();
+  for (const [column, sql] of Object.entries(source.window_columns ?? {})) {
+    windowColumns.set(
+      column,
+      perDialect((d) => textFor(sql, d)),
+    );
+  }
+  const windowNames = [...windowColumns.keys()];
+  const usedWindows = (sql: PerDialect<string>): string[] =>
+    windowNames.filter((w) => DIALECT_NAMES.some((d) => new RegExp(`\\b${w}\\b`).test(sql[d])));
+
+  // Dimensions first: measures and segments may refer to them.
+  const dimensionSources = new Map(source.dimensions.map((d, i) => [d.name, { d, i }]));
+  const expandedDimensions = new Map<string, PerDialect<string>>();
+  const expandDimension = (name: string, stack: string[]): PerDialect<string> => {
+    const done = expandedDimensions.get(name);
+    if (done) return done;
+    const entry = dimensionSources.get(name);
+    if (!entry) throw new Error(`no dimension ${name}`);
+    if (stack.includes(name)) {
+      fail(["dimensions", entry.i, "sql"], `circular reference: ${[...stack, name].join(" → ")}`);
+    }
+    const sql = perDialect((d) =>
+      expand(textFor(entry.d.sql, d), (ref) => {
+        if (ref === "CUBE") return cubeAlias;
+        if (dimensionSources.has(ref)) return `(${expandDimension(ref, [...stack, name])[d]})`;
+        return fail(["dimensions", entry.i, "sql"], unknownReference(ref, source.name));
+      }),
+    );
+    expandedDimensions.set(name, sql);
+    return sql;
+  };
+  const dimensionRef =
+    (path: (string | number)[]) =>
+    (dialect: DialectName) =>
+    (ref: string): string => {
+      if (ref === "CUBE") return cubeAlias;
+      const own = ref.startsWith(`${source.name}.`) ? ref.slice(source.name.length + 1) : ref;
+      if (dimensionSources.has(own)) return `(${expandDimension(own, [])[dialect]})`;
+      return fail(path, unknownReference(ref, source.name));
+    };
+
+  const dimensions = new Map<string, Dimension>();
+  for (const d of source.dimensions) {
+    const sql = expandDimension(d.name, []);
+    dimensions.set(d.name, {
+      kind: "dimension",
+      ...titles(source.name, d),
+      type: d.type,
+      sql,
+      primaryKey: d.primary_key ?? false,
+      valueAliases: aliasMap(d.value_aliases ?? {}),
+      windowColumns: usedWindows(sql),
+    });
+  }
+
+  const measureSources = new Map(source.measures.map((m, i) => [m.name, { m, i }]));
+  const measures = new Map<string, Measure>();
+  const compileMeasure = (name: string, stack: string[]): Measure => {
+    const done = measures.get(name);
+    if (done) return done;
+    const entry = measureSources.get(name);
+    if (!entry) throw new Error(`no measure ${name}`);
+    const { m, i } = entry;
+    if (stack.includes(name))
+      fail(["measures", i, "sql"], `circular reference: ${[...stack, name].join(" → ")}`);
+    let parts: PerDialect<readonly MeasurePart[]> | null = null;
+    let sql: PerDialect<string> | null = null;
+    const windows = new Set<string>();
+    if (m.type === "number") {
+      if (!m.sql) return fail(["measures", i], "a number measure needs sql");
+      if (m.filters?.length)
+        fail(["measures", i, "filters"], "a number measure cannot have filters");
+      parts = perDialect((d) =>
+        splitParts(textFor(m.sql as SqlText, d), (ref) => {
+          if (ref === "CUBE") return cubeAlias;
+          const own = ref.startsWith(`${source.name}.`) ? ref.slice(source.name.length + 1) : ref;
+          if (measureSources.has(own)) {
+            for (const w of compileMeasure(own, [...stack, name]).windowColumns) windows.add(w);
+            return { measure: own };
+          }
+          return fail(["measures", i, "sql"], unknownReference(ref, source.name));
+        }),
+      );
+    } else {
+      if (m.sql)
+        sql = perDialect((d) =>
+          expand(textFor(m.sql as SqlText, d), dimensionRef(["measures", i, "sql"])(d)),
+        );
+      else if (m.type !== "count") fail(["measures", i], `a ${m.type} measure needs sql`);
+    }
+    const filters = (m.filters ?? []).map((f, j) =>
+      perDialect((d) =>
+        expand(textFor(f.sql, d), dimensionRef(["measures", i, "filters", j, "sql"])(d)),
+      ),
+    );
+    for (const text of [sql, ...filters])
+      if (text) for (const w of usedWindows(text)) windows.add(w);
+    const measure: Measure = {
+      kind: "measure",
+      ...titles(source.name, m),
+      type: m.type,
+      sql,
+      filters,
+      parts,
+      windowColumns: [...windows],
+    };
+    measures.set(name, measure);
+    return measure;
+  };
+  for (const m of source.measures) compileMeasure(m.name, []);
+  // Keep the file's order (compileMeasure may have added referenced measures first).
+  const orderedMeasures = new Map(
+    source.measures.map((m) => [m.name, measures.get(m.name) as Measure]),
+  );
+
+  const segments = new Map<string, Segment>();
+  source.segments.forEach((s, i) => {
+    const sql = perDialect((d) =>
+      expand(textFor(s.sql, d), dimensionRef(["segments", i, "sql"])(d)),
+    );
+    segments.set(s.name, {
+      kind: "segment",
+      ...titles(source.name, s),
+      sql,
+      includeBots: s.include_bots ?? false,
+      windowColumns: usedWindows(sql),
+    });
+  });
+
+  let cubeSource: Cube["source"] = "events";
+  if (source.sql !== undefined) {
+    const text = source.sql;
+    cubeSource = perDialect((d) => {
+      const sql = textFor(text, d);
+      if (!sql.includes("{events}"))
+        fail(["sql"], "cube sql must read the project's events as {events}");
+      const outside = sql.replace(/'(?:[^']|'')*'/g, "''").replaceAll("{events}", "");
+      if (/\bevents\b/i.test(outside)) {
+        fail(
+          ["sql"],
+          "cube sql must read events only through {events}, which keeps a query inside one project",
+        );
+      }
+      return expand(sql, (ref) =>
+        ref === "events" ? "{events}" : fail(["sql"], unknownReference(ref, source.name)),
+      );
+    });
+  }
+
+  return {
+    name: source.name,
+    title: source.title ?? titleize(source.name),
+    description: source.description,
+    source: cubeSource,
+    windowColumns,
+    measures: orderedMeasures,
+    dimensions,
+    segments,
+    file,
+  };
+}
+
+function titles(
+  cube: string,
+  m: {
+    name: string;
+    title?: string | undefined;
+    short_title?: string | undefined;
+    description?: string | undefined;
+  },
+) {
+  const short = m.short_title ?? m.title ?? titleize(m.name);
+  return {
+    cube,
+    name: m.name,
+    fullName: `${cube}.${m.name}`,
+    title: `${titleize(cube)} ${m.title ?? titleize(m.name)}`,
+    shortTitle: short,
+    description: m.description,
+  };
+}
+
+function aliasMap(aliases: Record<string, string[]>): Map<string, string[]> {
+  return new Map(Object.entries(aliases));
+}
+
+function unknownReference(ref: string, cube: string): string {
+  return `unknown reference {${ref}} (a member of ${cube}, or {CUBE})`;
+}
+
+function expand(text: string, resolve: (ref: string) => string): string {
+  return text.replace(REFERENCE, (_, ref: string) => resolve(ref));
+}
+
+function splitParts(text: string, resolve: (ref: string) => MeasurePart): MeasurePart[] {
+  const parts: MeasurePart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(REFERENCE)) {
+    const start = match.index ?? 0;
+    if (start > last) parts.push(text.slice(last, start));
+    const resolved = resolve(match[1] as string);
+    parts.push(resolved);
+    last = start + match[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
