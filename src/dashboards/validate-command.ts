@@ -4,13 +4,14 @@
  */
 import type { HasMember } from "./check-members.js";
 import { DashboardService } from "./dashboard-service.js";
+import { builtInModelHasMember } from "./data-model.js";
 import { type Diagnostic, formatDiagnostic } from "./diagnostic.js";
 
 export interface ValidateOptions {
   format: "text" | "json";
   /** A git ref, or `WORKTREE` for uncommitted files; default: HEAD. */
   ref?: string;
-  /** The data model's members; null skips member checks. */
+  /** The data model's members (default: the built-in model); null skips member checks. */
   hasMember?: HasMember | null;
 }
 
@@ -27,7 +28,8 @@ export async function runValidate(
   repoDir: string,
   options: ValidateOptions,
 ): Promise<ValidateResult> {
-  const service = new DashboardService({ hasMember: options.hasMember ?? null });
+  const hasMember = options.hasMember === undefined ? builtInModelHasMember : options.hasMember;
+  const service = new DashboardService({ hasMember });
   const { catalog, repositoryError } = await service.catalog(repoDir, options.ref ?? null);
   const dashboards = catalog.dashboards.filter((d) => !d.builtIn);
   const visualizations = catalog.visualizations.filter((v) => !v.builtIn);

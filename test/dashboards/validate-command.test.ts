@@ -79,6 +79,25 @@ describe("glimpse validate", () => {
     });
   });
 
+  it("checks members against the query engine's built-in model by default", async () => {
+    const r = createRepo({
+      [`${V2}/visualizations/v.yaml`]: `version: 1
+type: SingleStat
+data:
+  type: cube_analytics
+  query:
+    measures: [TrackedEvents.pageViewsCount, TrackedEvents.nope]
+`,
+    });
+    repos.push(r);
+    r.commit();
+    const result = await runValidate(r.dir, { format: "text" });
+    expect(result.exitCode).toBe(1);
+    expect(result.output.split("\n")[0]).toBe(
+      `${V2}/visualizations/v.yaml:6:46 data.query.measures[1]: unknown member "TrackedEvents.nope" in the data model`,
+    );
+  });
+
   it("fails with a clear line when the directory is not a git repository", async () => {
     const result = await runValidate("/nonexistent/repo", { format: "text" });
     expect(result.exitCode).toBe(1);

@@ -8,6 +8,7 @@ import type { AppContext } from "../../server/context.js";
 import type { HasMember } from "../check-members.js";
 import type { CatalogResult } from "../dashboard-service.js";
 import { DashboardService } from "../dashboard-service.js";
+import { builtInModelHasMember } from "../data-model.js";
 import { isSafeRef } from "../git.js";
 import { isSafeName } from "../layout.js";
 import { isSchemaName, SCHEMAS } from "../schemas/index.js";
@@ -22,7 +23,7 @@ import {
 } from "./views.js";
 
 export interface DashboardRoutesOptions {
-  /** The data model's members; without it, queries' members are not checked. */
+  /** The data model's members (default: the built-in model); null skips member checks. */
   hasMember?: HasMember | null;
   /** Share a service (and its cache) with other callers; one is made otherwise. */
   service?: DashboardService;
@@ -35,7 +36,8 @@ export async function registerDashboardRoutes(
   ctx: AppContext,
   options: DashboardRoutesOptions = {},
 ): Promise<void> {
-  const service = options.service ?? new DashboardService({ hasMember: options.hasMember ?? null });
+  const hasMember = options.hasMember === undefined ? builtInModelHasMember : options.hasMember;
+  const service = options.service ?? new DashboardService({ hasMember });
 
   /** Authorises, finds the project and loads its catalog; null when a reply was sent. */
   const load = async (
