@@ -20,6 +20,8 @@ const load = (authorization?: string) =>
   fetch(`${server.url}/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify(countQuery))}`, {
     headers: authorization === undefined ? {} : { authorization },
   });
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
+const json = async (response: Response): Promise<any> => response.json();
 const countFor = (id: string) => events.filter((e) => e.project_id === id && !e.is_bot).length;
 
 describe("query authorization", () => {
@@ -28,15 +30,15 @@ describe("query authorization", () => {
     for (const header of [token, `Bearer ${token}`]) {
       const response = await load(header);
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = await json(response);
       expect(body.data).toEqual([{ "TrackedEvents.count": String(countFor("alpha")) }]);
     }
   });
 
   it("reads only the token's project", async () => {
-    const gitlab = await (await load(await server.token("gitlab_project_42"))).json();
+    const gitlab = await json(await load(await server.token("gitlab_project_42")));
     expect(gitlab.data[0]["TrackedEvents.count"]).toBe(String(countFor("gitlab_project_42")));
-    const empty = await (await load(await server.token("empty"))).json();
+    const empty = await json(await load(await server.token("empty")));
     expect(empty.data[0]["TrackedEvents.count"]).toBe("0");
   });
 
@@ -102,10 +104,10 @@ describe("query tokens", () => {
   it("mints a token that reads the project", async () => {
     const response = await mint("alpha", { expiresIn: 600 });
     expect(response.status).toBe(201);
-    const { token, projectId, expiresAt } = await response.json();
+    const { token, projectId, expiresAt } = await json(response);
     expect(projectId).toBe("alpha");
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(590_000);
-    const body = await (await load(token)).json();
+    const body = await json(await load(token));
     expect(body.data[0]["TrackedEvents.count"]).toBe(String(countFor("alpha")));
   });
 
