@@ -6,6 +6,7 @@
 import type { HasMember } from "./check-members.js";
 import { loadDashboard } from "./dashboard-loader.js";
 import { type Diagnostic, fileDiagnostic } from "./diagnostic.js";
+import { funnelMembers } from "./funnel-cube.js";
 import { loadFunnel } from "./funnel-loader.js";
 import { classifyPath, type Layout } from "./layout.js";
 import type { Catalog, LoadedDashboard, LoadedFunnel, LoadedVisualization } from "./model.js";
@@ -19,11 +20,6 @@ export interface CatalogOptions {
   maxAliasCount: number;
   /** The built-in catalog, or null when building the built-ins themselves. */
   builtins: Catalog | null;
-}
-
-/** The members a funnel adds to the data model (reference §9). */
-export function funnelMembers(name: string): string[] {
-  return [`${name}.count`, `${name}.step`, `${name}.date`];
 }
 
 /** A readable file with the id and folder its place in the layout gives it. */

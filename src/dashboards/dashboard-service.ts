@@ -7,6 +7,7 @@
 import { loadBuiltinCatalog } from "./builtin-catalog.js";
 import { buildCatalog } from "./catalog.js";
 import type { HasMember } from "./check-members.js";
+import { type FunnelCube, funnelCube } from "./funnel-cube.js";
 import { resolveCommit } from "./git.js";
 import { readGitSnapshot } from "./git-snapshot.js";
 import { PROJECT_LAYOUT } from "./layout.js";
@@ -62,6 +63,17 @@ export class DashboardService {
       const message = error instanceof Error ? error.message : String(error);
       return { catalog: { ...builtins, funnels: [], errors: [] }, repositoryError: message };
     }
+  }
+
+  /**
+   * The cubes a project's valid funnels add to its data model, from the same cached catalog;
+   * the query engine compiles them beside the built-in cubes for that project.
+   */
+  async funnelCubes(repoDir: string | null, ref: string | null): Promise<FunnelCube[]> {
+    const { catalog } = await this.catalog(repoDir, ref);
+    return catalog.funnels.flatMap((f) =>
+      f.definition && f.errors.length === 0 ? [funnelCube(f.definition)] : [],
+    );
   }
 
   private build(snapshot: Parameters<typeof buildCatalog>[0], builtins: Catalog): Catalog {

@@ -251,12 +251,18 @@ steps:
   - { name: a, target: /a, action: pageview }
   - { name: a, target: /b, action: pageview }
 `,
+      ".gitlab/analytics/funnels/h.yaml": `name: h
+seconds_to_convert: 60
+steps:
+  - { name: c, target: "/user/{id}", action: pageview }
+`,
     });
     expect(lines).toEqual([
       ".gitlab/analytics/funnels/f.yaml:1:1 name: must be a name of letters, digits and _ (it becomes a cube name)",
       ".gitlab/analytics/funnels/f.yaml:2:1 seconds_to_convert: must be ≥ 1",
       '.gitlab/analytics/funnels/f.yaml:6:5 steps[0].action: must be one of "pageview", "event"',
       ".gitlab/analytics/funnels/g.yaml:5:7 steps[1].name: repeats the name of steps[0]",
+      ".gitlab/analytics/funnels/h.yaml:4:16 steps[0].target: must be non-empty text without braces or control characters",
     ]);
   });
 });

@@ -244,5 +244,7 @@ panels:
       action: "event",
     });
     expect(catalog.dashboards.find((d) => d.id === "funnel")?.errors).toEqual([]);
+    const cubes = await service().funnelCubes(r.dir, null);
+    expect(cubes.map((c) => c.name)).toEqual(["completed_purchase"]);
   });
 });

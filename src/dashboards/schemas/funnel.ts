@@ -10,6 +10,14 @@ export const funnelSchema = {
   type: "object",
   additionalProperties: false,
   required: ["name", "seconds_to_convert", "steps"],
+  definitions: {
+    /** Step names and targets become SQL literals of the funnel's cube, where `{` starts a reference. */
+    text: {
+      type: "string",
+      pattern: "^[^{}\\u0000-\\u001f]+$",
+      "x-error": "must be non-empty text without braces or control characters",
+    },
+  },
   properties: {
     name: {
       type: "string",
@@ -26,8 +34,8 @@ export const funnelSchema = {
         additionalProperties: false,
         required: ["name", "target", "action"],
         properties: {
-          name: { type: "string", minLength: 1 },
-          target: { type: "string", minLength: 1 },
+          name: { $ref: "#/definitions/text" },
+          target: { $ref: "#/definitions/text" },
           action: { enum: ["pageview", "event"] },
         },
       },
