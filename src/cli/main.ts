@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig } from "../config/config.js";
 import { PROJECT_ID } from "../projects/project.js";
+import { ProjectExistsError } from "../projects/repository.js";
 import { generateInto } from "./generate-command.js";
 import { CliError, openOffline } from "./offline.js";
 import { serve } from "./serve-command.js";
@@ -19,10 +20,13 @@ const positiveInt = (name: string) => (value: string) => {
     throw new InvalidArgumentError(`${name} must be a positive integer`);
   return n;
 };
+// Checked inside actions, so it throws CliError (printed as one line), not commander's error.
 const projectIdArg = (value: string) => {
   const parsed = PROJECT_ID.safeParse(value);
   if (!parsed.success)
-    throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? "invalid project id");
+    throw new CliError(
+      `invalid project id ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message ?? "invalid project id"}`,
+    );
   return value;
 };
 const dataDirOption = [
@@ -30,7 +34,8 @@ const dataDirOption = [
   "data directory (GLIMPSE_DATA_DIR, default ./.glimpse)",
 ] as const;
 const dataDir = (flag: string | undefined) =>
-  loadConfig({ ...process.env, GLIMPSE_DATA_DIR: flag }).GLIMPSE_DATA_DIR;
+  loadConfig({ ...process.env, GLIMPSE_DATA_DIR: flag ?? process.env.GLIMPSE_DATA_DIR })
+    .GLIMPSE_DATA_DIR;
 
 program
   .command("serve")
@@ -77,6 +82,9 @@ projects
         repository: flags.repository ?? null,
       });
       console.log(JSON.stringify(project, null, 2));
+    } catch (error) {
+      if (error instanceof ProjectExistsError) throw new CliError(error.message);
+      throw error;
     } finally {
       await store.close();
     }

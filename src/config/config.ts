@@ -39,6 +39,8 @@ export type Config = z.output<typeof CONFIG_SCHEMA>;
 
 export class ConfigError extends Error {}
 
+const SECRET_SETTINGS = new Set(["GLIMPSE_ADMIN_TOKEN", "GLIMPSE_API_SECRET"]);
+
 /** Parses configuration; throws ConfigError with "SETTING: reason" for the first bad one. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(
@@ -48,7 +50,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const setting = String(issue?.path[0] ?? "configuration");
-  throw new ConfigError(
-    `invalid configuration: ${setting}=${JSON.stringify(env[setting])}: ${issue?.message}`,
-  );
+  // A rejected secret is still (nearly) a secret: the message goes to logs, so it is not quoted.
+  const value = SECRET_SETTINGS.has(setting) ? "(hidden)" : JSON.stringify(env[setting]);
+  throw new ConfigError(`invalid configuration: ${setting}=${value}: ${issue?.message}`);
 }

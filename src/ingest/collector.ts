@@ -36,6 +36,11 @@ export interface CollectorDeps {
 export class Collector {
   constructor(private readonly deps: CollectorDeps) {}
 
+  /** Resolves once every event acknowledged so far is in the store. */
+  async flush(): Promise<void> {
+    await this.deps.writer.drain();
+  }
+
   async collect(request: CollectRequest): Promise<CollectResult> {
     const now = Date.now();
     const decoded: DecodedEvent[] = [];

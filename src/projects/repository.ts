@@ -88,12 +88,19 @@ export class DuckDbProjectRepository implements ProjectRepository {
     repository?: string | null | undefined;
   }): Promise<Project> {
     if (await this.get(input.id)) throw new ProjectExistsError(input.id);
-    await this.db.run("INSERT INTO projects VALUES ($1, $2, $3, $4, NULL, now()::TIMESTAMP)", [
-      input.id,
-      input.name ?? input.id,
-      newAppId(),
-      input.repository ?? null,
-    ]);
+    try {
+      await this.db.run("INSERT INTO projects VALUES ($1, $2, $3, $4, NULL, now()::TIMESTAMP)", [
+        input.id,
+        input.name ?? input.id,
+        newAppId(),
+        input.repository ?? null,
+      ]);
+    } catch (error) {
+      // A concurrent create of the same id won between the check above and this insert.
+      if (/Duplicate key "id: /.test(String((error as Error).message)))
+        throw new ProjectExistsError(input.id);
+      throw error;
+    }
     return (await this.get(input.id)) as Project;
   }
 

@@ -55,6 +55,6 @@ export async function buildApp({
   );
 
   await registerCollectorRoutes(app, collector);
-  await registerAdminRoutes(app, ctx, directory);
+  await registerAdminRoutes(app, ctx, directory, collector);
   return app;
 }

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
+import type { Collector } from "../../ingest/collector.js";
 import { requireAdmin } from "../../server/admin-auth.js";
 import type { AppContext } from "../../server/context.js";
 import type { ProjectDirectory } from "../directory.js";
@@ -42,10 +43,20 @@ export async function registerAdminRoutes(
   app: FastifyInstance,
   ctx: AppContext,
   directory: ProjectDirectory,
+  collector: Pick<Collector, "flush">,
 ): Promise<void> {
   const { projects, store } = ctx;
   await app.register(async (scope) => {
-    scope.addHook("preHandler", requireAdmin(ctx.secrets.adminToken));
+    // onRequest, before the body is parsed: a request without the credential gets 401 whatever
+    // its body, and nothing of it is read.
+    scope.addHook("onRequest", requireAdmin(ctx.secrets.adminToken));
+    // Clients (GitLab's configurator among them) send bodiless POSTs and DELETEs with
+    // `content-type: application/json`; an empty body means "no fields", not a 400.
+    const json = scope.getDefaultJsonParser("error", "error");
+    scope.removeContentTypeParser("application/json");
+    scope.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) =>
+      String(body).trim() === "" ? done(null, undefined) : json(request, body as string, done),
+    );
 
     scope.get("/api/v1/projects", async () => ({ projects: await projects.list() }));
 
@@ -90,6 +101,9 @@ export async function registerAdminRoutes(
       // Drop the key first so nothing new arrives for the project while its events go.
       await projects.delete(id);
       directory.invalidate();
+      // Events acknowledged but still in the write-ahead log would be loaded after the delete
+      // and outlive the project: load them first, then delete everything.
+      await collector.flush();
       await store.deleteProject(id);
       return reply.code(204).send();
     });
