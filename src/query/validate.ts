@@ -131,8 +131,12 @@ export function normaliseQuery(
   }
 
   const cube = resolver.singleCube();
-  if (!cube)
-    throw new QueryError("Query should contain either measures, dimensions or timeDimensions");
+  const selects = measures.length + dimensions.length + times.filter((t) => t.granularity).length;
+  if (!cube || selects === 0) {
+    throw new QueryError(
+      "Query should contain either measures, dimensions or timeDimensions with granularities in order to be valid",
+    );
+  }
 
   if (query.ungrouped) {
     const bad = measures.find((m) => m.type === "number" || m.type.startsWith("countDistinct"));

@@ -11,15 +11,20 @@ const events = [...buildEvents("alpha", 1, 30), ...buildEvents("gitlab_project_4
 let server: QueryServer;
 
 beforeAll(async () => {
-  server = await startQueryServer(["alpha", "gitlab_project_42", "empty"], events, { now: () => NOW });
+  server = await startQueryServer(["alpha", "gitlab_project_42", "empty"], events, {
+    now: () => NOW,
+  });
 });
 afterAll(async () => server?.close());
 
 const countQuery = { measures: ["TrackedEvents.count"] };
 const load = (authorization?: string) =>
-  fetch(`${server.url}/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify(countQuery))}`, {
-    headers: authorization === undefined ? {} : { authorization },
-  });
+  fetch(
+    `${server.url}/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify(countQuery))}`,
+    {
+      headers: authorization === undefined ? {} : { authorization },
+    },
+  );
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions
 const json = async (response: Response): Promise<any> => response.json();
 const countFor = (id: string) => events.filter((e) => e.project_id === id && !e.is_bot).length;
@@ -54,7 +59,10 @@ describe("query authorization", () => {
   });
 
   const invalid: Array<[string, () => Promise<string>]> = [
-    ["a wrong signature", () => server.token("alpha", {}, "another-secret-0123456789-abcdefghijkl")],
+    [
+      "a wrong signature",
+      () => server.token("alpha", {}, "another-secret-0123456789-abcdefghijkl"),
+    ],
     ["alg none", async () => new UnsecuredJWT({ appId: "alpha" }).setExpirationTime("1h").encode()],
     [
       "an expired token",
@@ -82,7 +90,11 @@ describe("query authorization", () => {
   });
 
   it("puts the project filter into every compiled query, bound as a value", async () => {
-    for (const measures of [["TrackedEvents.count"], ["Sessions.repeatPercent"], ["ReturningUsers.count"]]) {
+    for (const measures of [
+      ["TrackedEvents.count"],
+      ["Sessions.repeatPercent"],
+      ["ReturningUsers.count"],
+    ]) {
       const { body } = await server.post("sql", "alpha", { query: { measures } });
       const [sql, params] = body.sql.sql as [string, unknown[]];
       expect(sql).toMatch(/FROM events WHERE project_id = \$1/);
@@ -112,7 +124,9 @@ describe("query tokens", () => {
   });
 
   it("needs the admin credential, a known project and a sane lifetime", async () => {
-    expect((await mint("alpha", { expiresIn: 60 }, "wrong-admin-token-0000000000")).status).toBe(401);
+    expect((await mint("alpha", { expiresIn: 60 }, "wrong-admin-token-0000000000")).status).toBe(
+      401,
+    );
     expect((await mint("nobody", { expiresIn: 60 })).status).toBe(404);
     expect((await mint("alpha", { expiresIn: -5 })).status).toBe(400);
     expect((await mint("alpha", { expiresIn: "soon" })).status).toBe(400);

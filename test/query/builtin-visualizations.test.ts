@@ -67,7 +67,8 @@ describe("built-in visualizations", () => {
     const got = new Map(data.map((row) => [row[time], Number(row[measure])]));
     const want = expected[name];
     // Only days with rows: with no date range there is nothing to fill.
-    for (const [dayLabel, value] of want) if (value > 0) expect(got.get(dayLabel), dayLabel).toBe(value);
+    for (const [dayLabel, value] of want)
+      if (value > 0) expect(got.get(dayLabel), dayLabel).toBe(value);
     expect([...got.values()].every((v) => v > 0)).toBe(true);
     const days = data.map((row) => row[time] as string);
     expect(days).toEqual([...days].sort());
@@ -76,12 +77,22 @@ describe("built-in visualizations", () => {
   });
 
   it.each([
-    ["browsers_per_users", ["TrackedEvents.agentName", "TrackedEvents.agentVersion"], "TrackedEvents.uniqueUsersCount"],
+    [
+      "browsers_per_users",
+      ["TrackedEvents.agentName", "TrackedEvents.agentVersion"],
+      "TrackedEvents.uniqueUsersCount",
+    ],
     ["sessions_per_browser", ["Sessions.agentName", "Sessions.agentVersion"], "Sessions.count"],
-    ["top_pages", ["TrackedEvents.pageUrlpath", "TrackedEvents.pageUrl"], "TrackedEvents.pageViewsCount"],
+    [
+      "top_pages",
+      ["TrackedEvents.pageUrlpath", "TrackedEvents.pageUrl"],
+      "TrackedEvents.pageViewsCount",
+    ],
   ] as const)("table %s", async (name, dims, measure) => {
     const data = await load(name);
-    const got = new Map(data.map((row) => [`${row[dims[0]]}|${row[dims[1]]}`, Number(row[measure])]));
+    const got = new Map(
+      data.map((row) => [`${row[dims[0]]}|${row[dims[1]]}`, Number(row[measure])]),
+    );
     expect(got).toEqual(expected[name]);
     const values = data.map((row) => Number(row[measure]));
     expect(values).toEqual([...values].sort((a, b) => b - a));

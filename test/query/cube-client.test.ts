@@ -4,8 +4,8 @@
  */
 import cube from "@cubejs-client/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Row, SqlParam, Store } from "../../src/store/store.js";
 import { BUILTIN_QUERIES } from "../../src/query/builtin-queries.js";
+import type { Row, SqlParam, Store } from "../../src/store/store.js";
 import { buildEvents, DAY, EMPTY_DAY, NOW } from "./support/dataset.js";
 import { expectedFigures } from "./support/expected.js";
 import { type QueryServer, startQueryServer } from "./support/server.js";
@@ -18,7 +18,10 @@ let server: QueryServer;
 let delayMs = 0;
 
 beforeAll(async () => {
-  server = await startQueryServer(["alpha", "beta"], events, { now: () => NOW, continueWaitMs: 100 });
+  server = await startQueryServer(["alpha", "beta"], events, {
+    now: () => NOW,
+    continueWaitMs: 100,
+  });
   const store = server.ctx.store as Store;
   const query = store.query.bind(store);
   store.query = async (sql: string, params?: readonly SqlParam[]): Promise<Row[]> => {
@@ -34,14 +37,20 @@ const client = async (projectId = "alpha") =>
 describe("@cubejs-client/core", () => {
   it("loads a single stat", async () => {
     const resultSet = await (await client()).load(BUILTIN_QUERIES.total_pageviews as never);
-    expect(resultSet.tablePivot()).toEqual([{ "TrackedEvents.pageViewsCount": String(expected.total_pageviews) }]);
+    expect(resultSet.tablePivot()).toEqual([
+      { "TrackedEvents.pageViewsCount": String(expected.total_pageviews) },
+    ]);
   });
 
   it("pivots a daily line chart with every day of the range", async () => {
     const resultSet = await (await client()).load({
       measures: ["TrackedEvents.count"],
       timeDimensions: [
-        { dimension: "TrackedEvents.derivedTstamp", granularity: "day", dateRange: ["2024-03-01", "2024-03-14"] },
+        {
+          dimension: "TrackedEvents.derivedTstamp",
+          granularity: "day",
+          dateRange: ["2024-03-01", "2024-03-14"],
+        },
       ],
       timezone: "UTC",
     });
@@ -57,7 +66,12 @@ describe("@cubejs-client/core", () => {
   it("pivots a table of sessions per browser", async () => {
     const resultSet = await (await client()).load(BUILTIN_QUERIES.sessions_per_browser as never);
     const table = resultSet.tablePivot();
-    const got = new Map(table.map((r) => [`${r["Sessions.agentName"]}|${r["Sessions.agentVersion"]}`, Number(r["Sessions.count"])]));
+    const got = new Map(
+      table.map((r) => [
+        `${r["Sessions.agentName"]}|${r["Sessions.agentVersion"]}`,
+        Number(r["Sessions.count"]),
+      ]),
+    );
     expect(got).toEqual(expected.sessions_per_browser);
   });
 
@@ -86,7 +100,9 @@ describe("@cubejs-client/core", () => {
       const started = Date.now();
       const resultSet = await (await client()).load(BUILTIN_QUERIES.total_events as never);
       expect(Date.now() - started).toBeGreaterThanOrEqual(390);
-      expect(resultSet.tablePivot()[0]?.["TrackedEvents.count"]).toBe(String(expected.total_events));
+      expect(resultSet.tablePivot()[0]?.["TrackedEvents.count"]).toBe(
+        String(expected.total_events),
+      );
     } finally {
       delayMs = 0;
     }
@@ -112,7 +128,9 @@ describe("@cubejs-client/core", () => {
     const meta = await (await client()).meta();
     const names = meta.membersForQuery(null, "measures").map((m) => m.name);
     expect(names).toContain("Sessions.repeatPercent");
-    expect(meta.resolveMember("TrackedEvents.derivedTstamp", "dimensions")).toMatchObject({ type: "time" });
+    expect(meta.resolveMember("TrackedEvents.derivedTstamp", "dimensions")).toMatchObject({
+      type: "time",
+    });
   });
 
   it("gets the SQL and a dry run", async () => {

@@ -4,10 +4,10 @@
  * ClickHouse's is checked here as text until the ClickHouse store lands.
  */
 import { describe, expect, it } from "vitest";
+import { BUILTIN_QUERIES } from "../../src/query/builtin-queries.js";
 import { compileQuery } from "../../src/query/index.js";
 import { builtInModel } from "../../src/query/model/load-model.js";
 import type { DialectName } from "../../src/query/model/member.js";
-import { BUILTIN_QUERIES } from "../../src/query/builtin-queries.js";
 import { NOW } from "./support/dataset.js";
 
 const model = builtInModel();
@@ -18,7 +18,9 @@ const SECRET_VALUE = "zz'; DROP TABLE events; --";
 const filtered = {
   measures: ["Sessions.repeatPercent", "Sessions.averageDurationMinutes"],
   dimensions: ["Sessions.agentName", "Sessions.isFirst"],
-  timeDimensions: [{ dimension: "Sessions.startAt", granularity: "week", dateRange: "last 30 days" }],
+  timeDimensions: [
+    { dimension: "Sessions.startAt", granularity: "week", dateRange: "last 30 days" },
+  ],
   filters: [
     { member: "Sessions.pageUrlpath", operator: "contains", values: [SECRET_VALUE] },
     { member: "Sessions.numberEvents", operator: "gte", values: ["3"] },
@@ -63,26 +65,36 @@ describe("ClickHouse SQL", () => {
     const sql = compiled?.rendered.sql ?? "";
     expect(sql).toContain("project_id = {p1:String}");
     expect(sql).toContain("AND is_bot = 0");
-    expect(sql).toMatch(/positionCaseInsensitiveUTF8\("Sessions"\.page_urlpath, \{p\d+:String\}\) > 0/);
+    expect(sql).toMatch(
+      /positionCaseInsensitiveUTF8\("Sessions"\.page_urlpath, \{p\d+:String\}\) > 0/,
+    );
     expect(sql).toMatch(/"Sessions"\.number_events >= \{p\d+:Float64\}/);
     expect(sql).toMatch(/"Sessions"\.start_at >= \{p\d+:DateTime64\(3, 'UTC'\)\}/);
-    expect(sql).toMatch(/toDateTime\(toMonday\(toTimeZone\("Sessions"\.start_at, \{p\d+:String\}\)\), \{p\d+:String\}\)/);
+    expect(sql).toMatch(
+      /toDateTime\(toMonday\(toTimeZone\("Sessions"\.start_at, \{p\d+:String\}\)\), \{p\d+:String\}\)/,
+    );
     expect(sql).toMatch(/LIMIT \{p\d+:UInt64\}$/);
     expect(sql).not.toContain("$");
   });
 
   it("counts distinct values exactly or approximately", () => {
-    const exact = compile({ measures: ["TrackedEvents.uniqueUsersCount"] }, "clickhouse")[0]?.rendered.sql;
-    expect(exact).toContain('uniqExact(COALESCE("TrackedEvents".domain_userid, "TrackedEvents".user_id))');
-    const duck = compile({ measures: ["TrackedEvents.uniqueUsersCount"] }, "duckdb")[0]?.rendered.sql;
+    const exact = compile({ measures: ["TrackedEvents.uniqueUsersCount"] }, "clickhouse")[0]
+      ?.rendered.sql;
+    expect(exact).toContain(
+      'uniqExact(COALESCE("TrackedEvents".domain_userid, "TrackedEvents".user_id))',
+    );
+    const duck = compile({ measures: ["TrackedEvents.uniqueUsersCount"] }, "duckdb")[0]?.rendered
+      .sql;
     expect(duck).toContain("count(DISTINCT");
   });
 
   it("writes the model's per-dialect SQL", () => {
     const sql = compile({ dimensions: ["TrackedEvents.baseUrl"] }, "clickhouse")[0]?.rendered.sql;
     expect(sql).toContain("cutQueryStringAndFragment");
-    const next = compile({ dimensions: ["Sessions.nextStartAt"], measures: ["Sessions.count"] }, "clickhouse")[0]
-      ?.rendered.sql;
+    const next = compile(
+      { dimensions: ["Sessions.nextStartAt"], measures: ["Sessions.count"] },
+      "clickhouse",
+    )[0]?.rendered.sql;
     expect(next).toContain("leadInFrame");
   });
 });

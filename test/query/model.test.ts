@@ -4,25 +4,87 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ModelError } from "../../src/query/errors.js";
-import { builtInModel, hasMember, loadModel, parseModelFile } from "../../src/query/model/load-model.js";
+import {
+  builtInModel,
+  hasMember,
+  loadModel,
+  parseModelFile,
+} from "../../src/query/model/load-model.js";
 
 const SECTION_5 = {
   TrackedEvents: [
-    "count", "uniqueUsersCount", "pageViewsCount", "linkClicksCount", "eventId", "event", "eventType",
-    "eventName", "customEventName", "customEventProps", "customUserProps", "pageUrl", "pageUrlhosts",
-    "pageUrlpath", "pageTitle", "pageReferrer", "osFamily", "osName", "osVersion", "osVersionMajor",
-    "agentName", "agentVersion", "useragent", "userId", "browserLanguage", "documentLanguage",
-    "viewportSize", "baseUrl", "targetUrl", "elementId", "derivedTstamp", "utcTime", "docPath",
+    "count",
+    "uniqueUsersCount",
+    "pageViewsCount",
+    "linkClicksCount",
+    "eventId",
+    "event",
+    "eventType",
+    "eventName",
+    "customEventName",
+    "customEventProps",
+    "customUserProps",
+    "pageUrl",
+    "pageUrlhosts",
+    "pageUrlpath",
+    "pageTitle",
+    "pageReferrer",
+    "osFamily",
+    "osName",
+    "osVersion",
+    "osVersionMajor",
+    "agentName",
+    "agentVersion",
+    "useragent",
+    "userId",
+    "browserLanguage",
+    "documentLanguage",
+    "viewportSize",
+    "baseUrl",
+    "targetUrl",
+    "elementId",
+    "derivedTstamp",
+    "utcTime",
+    "docPath",
     "parsedUaUaFamily",
   ],
   Sessions: [
-    "count", "uniqueUsersCount", "usersCount", "averagePerUser", "averageDurationMinutes", "repeatCount",
-    "repeatPercent", "sessionID", "isFirst", "userId", "agentName", "agentVersion", "osFamily", "osName",
-    "osVersion", "osVersionMajor", "pageUrlhost", "pageUrlpath", "pageTitle", "pageReferrer",
-    "browserLanguage", "documentLanguage", "viewportSize", "screenResolution", "numberEvents",
-    "durationMinutes", "startAt", "endAt", "nextStartAt",
+    "count",
+    "uniqueUsersCount",
+    "usersCount",
+    "averagePerUser",
+    "averageDurationMinutes",
+    "repeatCount",
+    "repeatPercent",
+    "sessionID",
+    "isFirst",
+    "userId",
+    "agentName",
+    "agentVersion",
+    "osFamily",
+    "osName",
+    "osVersion",
+    "osVersionMajor",
+    "pageUrlhost",
+    "pageUrlpath",
+    "pageTitle",
+    "pageReferrer",
+    "browserLanguage",
+    "documentLanguage",
+    "viewportSize",
+    "screenResolution",
+    "numberEvents",
+    "durationMinutes",
+    "startAt",
+    "endAt",
+    "nextStartAt",
   ],
-  ReturningUsers: ["allSessionsCount", "returningUserPercentage", "returningUsers", "first_timestamp"],
+  ReturningUsers: [
+    "allSessionsCount",
+    "returningUserPercentage",
+    "returningUsers",
+    "first_timestamp",
+  ],
 };
 
 function modelError(text: string): ModelError {
@@ -49,16 +111,26 @@ function loadWith(text: string) {
 describe("the built-in model", () => {
   it("has every member of reference section 5", () => {
     for (const [cube, members] of Object.entries(SECTION_5)) {
-      for (const member of members) expect(hasMember(`${cube}.${member}`), `${cube}.${member}`).toBe(true);
+      for (const member of members)
+        expect(hasMember(`${cube}.${member}`), `${cube}.${member}`).toBe(true);
     }
     expect(hasMember("TrackedEvents.nothing")).toBe(false);
   });
 
   it("types members", () => {
     const members = builtInModel().members;
-    expect(members.get("Sessions.repeatPercent")).toMatchObject({ kind: "measure", type: "number" });
-    expect(members.get("TrackedEvents.derivedTstamp")).toMatchObject({ kind: "dimension", type: "time" });
-    expect(members.get("Sessions.isFirst")).toMatchObject({ type: "boolean", windowColumns: ["is_first"] });
+    expect(members.get("Sessions.repeatPercent")).toMatchObject({
+      kind: "measure",
+      type: "number",
+    });
+    expect(members.get("TrackedEvents.derivedTstamp")).toMatchObject({
+      kind: "dimension",
+      type: "time",
+    });
+    expect(members.get("Sessions.isFirst")).toMatchObject({
+      type: "boolean",
+      windowColumns: ["is_first"],
+    });
   });
 });
 
@@ -81,13 +153,48 @@ cubes:
 
   it.each([
     ["broken YAML", "cubes:\n  - name: X\n   sql_table: events\n", 3, /./],
-    ["an unknown key", "cubes:\n  - name: X\n    sql_table: events\n    mesures: []\n", 2, /mesures/],
-    ["a bad type", "cubes:\n  - name: X\n    sql_table: events\n    measures:\n      - name: c\n        type: median\n", 6, /type/],
-    ["a reference to nothing", "cubes:\n  - name: X\n    sql_table: events\n    dimensions:\n      - name: a\n        type: string\n        sql: \"{b}\"\n", 7, /unknown reference \{b\}/],
-    ["a raw events table", "cubes:\n  - name: X\n    sql: SELECT * FROM events\n    measures: []\n", 3, /\{events\}/],
-    ["events read around the project filter", "cubes:\n  - name: X\n    sql: SELECT * FROM {events} UNION ALL SELECT * FROM events\n", 3, /only through \{events\}/],
-    ["a circular measure", "cubes:\n  - name: X\n    sql_table: events\n    measures:\n      - { name: a, type: number, sql: \"{b}\" }\n      - { name: b, type: number, sql: \"{a}\" }\n", 5, /circular/],
-    ["a duplicate cube", "cubes:\n  - name: TrackedEvents\n    sql_table: events\n", 2, /defined twice/],
+    [
+      "an unknown key",
+      "cubes:\n  - name: X\n    sql_table: events\n    mesures: []\n",
+      2,
+      /mesures/,
+    ],
+    [
+      "a bad type",
+      "cubes:\n  - name: X\n    sql_table: events\n    measures:\n      - name: c\n        type: median\n",
+      6,
+      /type/,
+    ],
+    [
+      "a reference to nothing",
+      'cubes:\n  - name: X\n    sql_table: events\n    dimensions:\n      - name: a\n        type: string\n        sql: "{b}"\n',
+      7,
+      /unknown reference \{b\}/,
+    ],
+    [
+      "a raw events table",
+      "cubes:\n  - name: X\n    sql: SELECT * FROM events\n    measures: []\n",
+      3,
+      /\{events\}/,
+    ],
+    [
+      "events read around the project filter",
+      "cubes:\n  - name: X\n    sql: SELECT * FROM {events} UNION ALL SELECT * FROM events\n",
+      3,
+      /only through \{events\}/,
+    ],
+    [
+      "a circular measure",
+      'cubes:\n  - name: X\n    sql_table: events\n    measures:\n      - { name: a, type: number, sql: "{b}" }\n      - { name: b, type: number, sql: "{a}" }\n',
+      5,
+      /circular/,
+    ],
+    [
+      "a duplicate cube",
+      "cubes:\n  - name: TrackedEvents\n    sql_table: events\n",
+      2,
+      /defined twice/,
+    ],
   ])("names file, line and reason for %s", (_, text, line, reason) => {
     const error = modelError(text);
     expect(error.file).toMatch(/cubes\.yaml$/);

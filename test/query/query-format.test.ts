@@ -67,10 +67,14 @@ describe("filters", () => {
       where((e) => e.derived_tstamp >= mid),
     );
     expect(
-      await count([{ member: time, operator: "inDateRange", values: ["2024-03-02", "2024-03-03"] }]),
+      await count([
+        { member: time, operator: "inDateRange", values: ["2024-03-02", "2024-03-03"] },
+      ]),
     ).toBe(where((e) => e.derived_tstamp >= START + DAY && e.derived_tstamp < START + 3 * DAY));
     expect(
-      await count([{ member: time, operator: "notInDateRange", values: ["2024-03-02", "2024-03-03"] }]),
+      await count([
+        { member: time, operator: "notInDateRange", values: ["2024-03-02", "2024-03-03"] },
+      ]),
     ).toBe(where((e) => e.derived_tstamp < START + DAY || e.derived_tstamp >= START + 3 * DAY));
   });
 
@@ -89,18 +93,24 @@ describe("filters", () => {
       },
     ];
     expect(await count(filters)).toBe(
-      where((e) => e.agent_name === "Safari" || (e.agent_name === "Chrome" && e.event_type === "link_click")),
+      where(
+        (e) =>
+          e.agent_name === "Safari" || (e.agent_name === "Chrome" && e.event_type === "link_click"),
+      ),
     );
   });
 
   it("matches Jitsu's pageview as page_view", async () => {
     const pageViews = where((e) => e.event_type === "page_view");
     for (const value of ["pageview", "page_view"]) {
-      expect(await count([{ member: "TrackedEvents.eventType", operator: "equals", values: [value] }])).toBe(
-        pageViews,
-      );
+      expect(
+        await count([{ member: "TrackedEvents.eventType", operator: "equals", values: [value] }]),
+      ).toBe(pageViews);
     }
-    const rows = await data({ measures: ["TrackedEvents.count"], dimensions: ["TrackedEvents.docPath"] });
+    const rows = await data({
+      measures: ["TrackedEvents.count"],
+      dimensions: ["TrackedEvents.docPath"],
+    });
     expect(rows.length).toBeGreaterThan(1);
   });
 
@@ -111,13 +121,17 @@ describe("filters", () => {
       filters: [{ member: "TrackedEvents.count", operator: "gt", values: ["100"] }],
     });
     const byAgent = new Map<string, number>();
-    for (const e of alpha) byAgent.set(String(e.agent_name), (byAgent.get(String(e.agent_name)) ?? 0) + 1);
+    for (const e of alpha)
+      byAgent.set(String(e.agent_name), (byAgent.get(String(e.agent_name)) ?? 0) + 1);
     expect(rows.map((r) => r["TrackedEvents.agentName"]).sort()).toEqual(
-      [...byAgent].filter(([, n]) => n > 100).map(([a]) => a).sort(),
+      [...byAgent]
+        .filter(([, n]) => n > 100)
+        .map(([a]) => a)
+        .sort(),
     );
-    expect(await count([{ member: "TrackedEvents.pageViewsCount", operator: "measureFilter" }])).toBe(
-      where((e) => e.event_type === "page_view"),
-    );
+    expect(
+      await count([{ member: "TrackedEvents.pageViewsCount", operator: "measureFilter" }]),
+    ).toBe(where((e) => e.event_type === "page_view"));
   });
 });
 
@@ -126,11 +140,15 @@ describe("segments", () => {
     expect(await count([])).toBe(alpha.length);
     const all = events.filter((e) => e.project_id === "alpha").length;
     expect(await count([], { segments: ["TrackedEvents.includingBots"] })).toBe(all);
-    expect(await count([], { segments: ["TrackedEvents.knownUsers"] })).toBe(where((e) => e.user_id !== null));
+    expect(await count([], { segments: ["TrackedEvents.knownUsers"] })).toBe(
+      where((e) => e.user_id !== null),
+    );
   });
 
   it("ReturningUsers has its segment and percentage", async () => {
-    const rows = await data({ measures: ["ReturningUsers.count", "ReturningUsers.returningUserPercentage"] });
+    const rows = await data({
+      measures: ["ReturningUsers.count", "ReturningUsers.returningUserPercentage"],
+    });
     const sessionsByUser = new Map<string, Set<string>>();
     for (const e of alpha) {
       const key = e.domain_userid ?? e.user_id;
@@ -145,7 +163,10 @@ describe("segments", () => {
       (100 * returning) / sessionsByUser.size,
       9,
     );
-    const seg = await data({ measures: ["ReturningUsers.count"], segments: ["ReturningUsers.returningUsers"] });
+    const seg = await data({
+      measures: ["ReturningUsers.count"],
+      segments: ["ReturningUsers.returningUsers"],
+    });
     expect(Number(seg[0]?.["ReturningUsers.count"])).toBe(returning);
   });
 });
@@ -167,7 +188,13 @@ describe("order, limit, offset, total", () => {
   it("pages with limit and offset and counts the total", async () => {
     const full = await data({ ...query, order: { "TrackedEvents.pageUrlpath": "asc" } });
     const { body } = await server.post("load", "alpha", {
-      query: { ...query, order: { "TrackedEvents.pageUrlpath": "asc" }, limit: 2, offset: 1, total: true },
+      query: {
+        ...query,
+        order: { "TrackedEvents.pageUrlpath": "asc" },
+        limit: 2,
+        offset: 1,
+        total: true,
+      },
     });
     expect(body.data).toEqual(full.slice(1, 3));
     expect(body.total).toBe(full.length);
@@ -220,10 +247,12 @@ describe("time", () => {
     ] as const) {
       const rows = await data(byDay(["2024-03-02", "2024-03-03"], zone));
       for (const r of rows) {
-        const localStart = Date.parse(`${r["TrackedEvents.derivedTstamp.day"]}Z`) - hours * 3_600_000;
-        expect(Number(r["TrackedEvents.count"]), `${zone} ${r["TrackedEvents.derivedTstamp.day"]}`).toBe(
-          where((e) => e.derived_tstamp >= localStart && e.derived_tstamp < localStart + DAY),
-        );
+        const localStart =
+          Date.parse(`${r["TrackedEvents.derivedTstamp.day"]}Z`) - hours * 3_600_000;
+        expect(
+          Number(r["TrackedEvents.count"]),
+          `${zone} ${r["TrackedEvents.derivedTstamp.day"]}`,
+        ).toBe(where((e) => e.derived_tstamp >= localStart && e.derived_tstamp < localStart + DAY));
       }
     }
   });
@@ -245,19 +274,36 @@ describe("time", () => {
     expect(body.query.timeDimensions[0].dateRange).toEqual(expected);
     const from = Date.parse(`${expected[0]}Z`);
     const to = Date.parse(`${expected[1]}Z`);
-    const total = body.data.reduce((s: number, r: Record<string, string>) => s + Number(r["TrackedEvents.count"]), 0);
+    const total = body.data.reduce(
+      (s: number, r: Record<string, string>) => s + Number(r["TrackedEvents.count"]),
+      0,
+    );
     expect(total).toBe(where((e) => e.derived_tstamp >= from && e.derived_tstamp <= to));
   });
 
   it("buckets by every granularity", async () => {
-    for (const granularity of ["second", "minute", "hour", "day", "week", "month", "quarter", "year"]) {
+    for (const granularity of [
+      "second",
+      "minute",
+      "hour",
+      "day",
+      "week",
+      "month",
+      "quarter",
+      "year",
+    ]) {
       const rows = await data({
         measures: ["TrackedEvents.count"],
         timeDimensions: [{ dimension: "TrackedEvents.derivedTstamp", granularity }],
         limit: 50_000,
       });
-      expect(rows.reduce((s, r) => s + Number(r["TrackedEvents.count"]), 0), granularity).toBe(alpha.length);
-      expect(rows[0]?.[`TrackedEvents.derivedTstamp.${granularity}`]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
+      expect(
+        rows.reduce((s, r) => s + Number(r["TrackedEvents.count"]), 0),
+        granularity,
+      ).toBe(alpha.length);
+      expect(rows[0]?.[`TrackedEvents.derivedTstamp.${granularity}`]).toMatch(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/,
+      );
     }
     const weeks = await data({
       measures: ["TrackedEvents.count"],
@@ -289,14 +335,18 @@ describe("multi, compare and blending", () => {
     expect(body.queryType).toBe("compareDateRangeQuery");
     expect(body.results).toHaveLength(2);
     expect(body.pivotQuery.dimensions).toContain("compareDateRange");
-    expect(body.results[1].data[0].compareDateRange).toBe("2024-03-04T00:00:00.000 - 2024-03-06T23:59:59.999");
+    expect(body.results[1].data[0].compareDateRange).toBe(
+      "2024-03-04T00:00:00.000 - 2024-03-06T23:59:59.999",
+    );
     expect(body.results[1].data).toHaveLength(3);
   });
 
   it("refuses a compared query without queryType multi", async () => {
     const message = await error({
       measures: ["TrackedEvents.count"],
-      timeDimensions: [{ dimension: "TrackedEvents.derivedTstamp", compareDateRange: ["today", "yesterday"] }],
+      timeDimensions: [
+        { dimension: "TrackedEvents.derivedTstamp", compareDateRange: ["today", "yesterday"] },
+      ],
     });
     expect(message).toMatch(/query type is not supported/);
   });
@@ -307,10 +357,9 @@ describe("multi, compare and blending", () => {
       query: [{ measures: ["TrackedEvents.count"] }, { measures: ["Sessions.count"] }],
     });
     expect(body.queryType).toBe("blendingQuery");
-    expect(body.results.map((r: { data: unknown[] }) => Object.keys(r.data[0] as object)[0])).toEqual([
-      "TrackedEvents.count",
-      "Sessions.count",
-    ]);
+    expect(
+      body.results.map((r: { data: unknown[] }) => Object.keys(r.data[0] as object)[0]),
+    ).toEqual(["TrackedEvents.count", "Sessions.count"]);
   });
 });
 
@@ -340,10 +389,34 @@ describe("400s that name the problem", () => {
     [{ measures: ["TrackedEvents.count"], timezone: "Mars/Olympus" }, /timezone/],
     [{ measures: ["TrackedEvents.count"], banana: 1 }, /Invalid query format/],
     [{ measures: ["TrackedEvents.count", "Sessions.count"] }, /different cubes/],
-    [{ measures: ["TrackedEvents.count"], timeDimensions: [{ dimension: "TrackedEvents.derivedTstamp", granularity: "fortnight" }] }, /granularity/],
-    [{ measures: ["TrackedEvents.count"], timeDimensions: [{ dimension: "TrackedEvents.derivedTstamp", dateRange: "the other day" }] }, /date range/],
-    [{ measures: ["TrackedEvents.count"], filters: [{ member: "TrackedEvents.sessionIndex", operator: "gt", values: ["many"] }] }, /numbers/],
-    [{ measures: ["TrackedEvents.count"], filters: [{ member: "TrackedEvents.pageUrl", operator: "equals" }] }, /Values required/],
+    [
+      {
+        measures: ["TrackedEvents.count"],
+        timeDimensions: [{ dimension: "TrackedEvents.derivedTstamp", granularity: "fortnight" }],
+      },
+      /granularity/,
+    ],
+    [
+      {
+        measures: ["TrackedEvents.count"],
+        timeDimensions: [{ dimension: "TrackedEvents.derivedTstamp", dateRange: "the other day" }],
+      },
+      /date range/,
+    ],
+    [
+      {
+        measures: ["TrackedEvents.count"],
+        filters: [{ member: "TrackedEvents.sessionIndex", operator: "gt", values: ["many"] }],
+      },
+      /numbers/,
+    ],
+    [
+      {
+        measures: ["TrackedEvents.count"],
+        filters: [{ member: "TrackedEvents.pageUrl", operator: "equals" }],
+      },
+      /Values required/,
+    ],
     [{}, /either measures, dimensions or timeDimensions/],
   ])("refuses %j", async (query, pattern) => {
     expect(await error(query)).toMatch(pattern);

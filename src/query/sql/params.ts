@@ -8,7 +8,9 @@ export class Params {
 
   /** Binds `value` and returns its placeholder. */
   add(value: string | number | boolean, kind: ParamKind): string {
-    this.values.push(value);
+    // Numbers travel as text and are cast by the placeholder: a driver may bind a whole JS
+    // number as a 64-bit integer and fail on one beyond that range (e.g. 1e300).
+    this.values.push(kind === "number" ? String(value) : value);
     return this.dialect.placeholder(this.values.length, kind);
   }
 }

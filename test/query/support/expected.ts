@@ -66,11 +66,27 @@ export function expectedFigures(all: readonly StoredEvent[], projectId: string) 
     total_events: events.length,
     total_pageviews: pageViews.length,
     daily_active_users: countBy(events, (e) => day(e.derived_tstamp), distinctUsers),
-    page_views_over_time: countBy(pageViews, (e) => day(e.derived_tstamp), (l) => l.length),
-    events_over_time: countBy(events, (e) => day(e.derived_tstamp), (l) => l.length),
-    sessions_over_time: countBy(sessions, (s) => day(s.start), (l) => l.length),
+    page_views_over_time: countBy(
+      pageViews,
+      (e) => day(e.derived_tstamp),
+      (l) => l.length,
+    ),
+    events_over_time: countBy(
+      events,
+      (e) => day(e.derived_tstamp),
+      (l) => l.length,
+    ),
+    sessions_over_time: countBy(
+      sessions,
+      (s) => day(s.start),
+      (l) => l.length,
+    ),
     browsers_per_users: countBy(events, (e) => `${e.agent_name}|${e.agent_version}`, distinctUsers),
-    sessions_per_browser: countBy(sessions, (s) => `${s.agentName}|${s.agentVersion}`, (l) => l.length),
+    sessions_per_browser: countBy(
+      sessions,
+      (s) => `${s.agentName}|${s.agentVersion}`,
+      (l) => l.length,
+    ),
     top_pages: countBy(
       events,
       (e) => `${e.page_urlpath}|${e.page_url}`,

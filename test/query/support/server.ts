@@ -49,7 +49,11 @@ export async function startQueryServer(
   const app = Fastify({ logger: false });
   await registerQueryRoutes(app, ctx, options);
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
-  const token = async (projectId: string, claims: Record<string, unknown> = {}, secret = API_SECRET) =>
+  const token = async (
+    projectId: string,
+    claims: Record<string, unknown> = {},
+    secret = API_SECRET,
+  ) =>
     new SignJWT({ appId: projectId, iss: "gitlab", ...claims })
       .setProtectedHeader({ alg: "HS256" })
       .setIssuedAt()
