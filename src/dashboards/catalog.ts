@@ -11,7 +11,7 @@ import { loadFunnel } from "./funnel-loader.js";
 import { classifyPath, type Layout } from "./layout.js";
 import type { Catalog, LoadedDashboard, LoadedFunnel, LoadedVisualization } from "./model.js";
 import type { VisualizationLookup } from "./panel-resolver.js";
-import { type SourceSnapshot, SYMLINK_ESCAPES } from "./source-files.js";
+import type { SourceSnapshot } from "./source-files.js";
 import { loadVisualization } from "./visualization-loader.js";
 
 export interface CatalogOptions {
@@ -49,9 +49,9 @@ export function buildCatalog(
   for (const file of snapshot.files) {
     const role = classifyPath(file.path, layout);
     if (role.kind === "ignored") {
-      // Nothing is read through a link that leaves the repository, but the attempt is reported
-      // (say, a dashboard folder or `.gitlab` itself linking outside).
-      if (!file.ok && file.problem === SYMLINK_ESCAPES) {
+      // Nothing was read, but an attempt to leave the repository (say, a dashboard folder or
+      // `.gitlab` itself linking outside) or a hostile file name is still reported.
+      if (!file.ok && file.unsafe) {
         errors.push(fileDiagnostic(file.path, file.problem));
       }
       continue;

@@ -9,7 +9,7 @@ import { checkGrid } from "./grid-check.js";
 import type { DashboardDef, LoadedDashboard, PanelDef, ResolvedPanel } from "./model.js";
 import { resolvePanel, type VisualizationLookup } from "./panel-resolver.js";
 import { checkSchema } from "./schema-check.js";
-import { parseYamlFile } from "./yaml-file.js";
+import { parseYamlFile, type YamlFile } from "./yaml-file.js";
 
 export interface DashboardLoadOptions {
   hasMember: HasMember | null;
@@ -18,6 +18,25 @@ export interface DashboardLoadOptions {
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A v2 date-range filter's default must be one of the options it offers. */
+function checkDateRange(definition: DashboardDef, yaml: YamlFile): Diagnostic[] {
+  const range = definition.filters?.dateRange as
+    | { options?: string[]; defaultOption?: string }
+    | undefined;
+  if (
+    !range?.options ||
+    range.defaultOption === undefined ||
+    range.options.includes(range.defaultOption)
+  )
+    return [];
+  return [
+    yaml.diagnostic(
+      ["filters", "dateRange", "defaultOption"],
+      `must be one of the options (${range.options.join(", ")})`,
+    ),
+  ];
+}
 
 export function loadDashboard(
   file: { id: string; path: string; text: string; builtIn: boolean },
@@ -51,7 +70,10 @@ export function loadDashboard(
   const { widgets, ...rest } = value as Record<string, unknown> & { widgets?: PanelDef[] };
   const definition = (widgets ? { ...rest, panels: widgets } : rest) as unknown as DashboardDef;
 
-  const errors = checkGrid(definition.panels, panelsKey, yaml);
+  const errors = [
+    ...checkGrid(definition.panels, panelsKey, yaml),
+    ...checkDateRange(definition, yaml),
+  ];
   const panels: ResolvedPanel[] = definition.panels.map((panel, index) => {
     const resolved = resolvePanel(panel, [panelsKey, index], yaml, lookup, options.hasMember);
     errors.push(...resolved.errors);

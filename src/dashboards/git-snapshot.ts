@@ -3,7 +3,7 @@
  * working tree, so uncommitted edits are not live. Symlinks are followed only inside the
  * commit's tree; one pointing outside the repository is refused.
  */
-import { listTree, readBlobs } from "./git.js";
+import { listTree, readBlobs, type TreeEntry } from "./git.js";
 import {
   LAYOUT_ROOTS,
   type SourceFile,
@@ -25,8 +25,22 @@ export async function readGitSnapshot(
   commit: string,
   limits: SourceLimits,
 ): Promise<SourceSnapshot> {
-  const entries = (await listTree(repoDir, commit, LAYOUT_ROOTS)).filter((e) => e.type === "blob");
   const files: SourceFile[] = [];
+  const entries: TreeEntry[] = [];
+  for (const entry of await listTree(repoDir, commit, LAYOUT_ROOTS)) {
+    if (entry.type !== "blob") continue;
+    // cat-file takes one path per line: a name with a line break would shift every answer.
+    if ([...entry.path].some((c) => c.charCodeAt(0) < 0x20)) {
+      files.push({
+        path: JSON.stringify(entry.path),
+        ok: false,
+        problem: "file name has control characters",
+        unsafe: true,
+      });
+    } else {
+      entries.push(entry);
+    }
+  }
   const considered = entries.slice(0, limits.maxFiles);
   for (const skipped of entries.slice(limits.maxFiles)) {
     files.push({
@@ -46,7 +60,12 @@ export async function readGitSnapshot(
     if (!found || found.kind === "missing") {
       files.push({ path: entry.path, ok: false, problem: "cannot be read from the commit" });
     } else if (found.kind === "bad-symlink") {
-      files.push({ path: entry.path, ok: false, problem: SYMLINK_REASONS[found.reason] });
+      const problem = SYMLINK_REASONS[found.reason];
+      files.push(
+        found.reason === "symlink"
+          ? { path: entry.path, ok: false, problem, unsafe: true }
+          : { path: entry.path, ok: false, problem },
+      );
     } else if (found.kind === "other") {
       files.push({ path: entry.path, ok: false, problem: `is a ${found.type}, not a file` });
     } else if (found.content === null) {

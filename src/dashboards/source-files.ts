@@ -30,7 +30,13 @@ export const DEFAULT_LIMITS: SourceLimits = {
 
 export type SourceFile =
   | { path: string; ok: true; text: string }
-  | { path: string; ok: false; problem: string };
+  | {
+      path: string;
+      ok: false;
+      problem: string;
+      /** An escape or a hostile name: reported even where no dashboard file is expected. */
+      unsafe?: true;
+    };
 
 export interface SourceSnapshot {
   /** The commit id the files came from, or `WORKTREE`. */

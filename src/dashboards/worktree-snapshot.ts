@@ -48,7 +48,7 @@ export async function readWorktreeSnapshot(
         return;
       }
       if (!inside(root, target)) {
-        files.push({ path: relPath, ok: false, problem: SYMLINK_ESCAPES });
+        files.push({ path: relPath, ok: false, problem: SYMLINK_ESCAPES, unsafe: true });
         return;
       }
     }
@@ -89,7 +89,7 @@ export async function readWorktreeSnapshot(
     }
     // A symlinked `.gitlab` (or any folder on the way) could lead out of the repository.
     if (!inside(root, real)) {
-      files.push({ path: layoutRoot, ok: false, problem: SYMLINK_ESCAPES });
+      files.push({ path: layoutRoot, ok: false, problem: SYMLINK_ESCAPES, unsafe: true });
       continue;
     }
     await walk(layoutRoot, 1);

@@ -236,6 +236,34 @@ data:
     expect(catalog.dashboards.filter((d) => d.id === "sales")).toHaveLength(1);
   });
 
+  it("checks that a date filter's default is one of its options", async () => {
+    const { lines } = await problems({
+      [SALES]: `version: "2"
+title: Sales
+filters:
+  dateRange:
+    enabled: true
+    options: [7d, 30d]
+    defaultOption: 90d
+panels: []
+`,
+    });
+    expect(lines).toEqual([
+      `${SALES}:7:5 filters.dateRange.defaultOption: must be one of the options (7d, 30d)`,
+    ]);
+  });
+
+  it("refuses a committed file name with a line break without confusing the other files", async () => {
+    const { lines, catalog } = await problems({
+      [`${V2}/visualizations/a\nb.yaml`]: "version: 1\n",
+      [`${V2}/fine/fine.yaml`]: `version: "2"\ntitle: Fine\npanels: []\n`,
+    });
+    expect(lines).toEqual([
+      `"${V2}/visualizations/a\\nb.yaml":1:1 file name has control characters`,
+    ]);
+    expect(catalog.dashboards.find((d) => d.id === "fine")?.definition?.title).toBe("Fine");
+  });
+
   it("checks funnel files", async () => {
     const { lines } = await problems({
       ".gitlab/analytics/funnels/f.yaml": `name: my-funnel
