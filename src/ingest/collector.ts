@@ -96,6 +96,11 @@ function safeJson(value: unknown): string {
   try {
     return JSON.stringify(value)?.slice(0, 65_536) ?? "null";
   } catch {
-    return String(value).slice(0, 65_536);
+    try {
+      return String(value).slice(0, 65_536);
+    } catch {
+      // Nested too deeply for JSON.stringify and String() alike, which both recurse.
+      return '"(payload nested too deeply to keep)"';
+    }
   }
 }

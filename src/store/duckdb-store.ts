@@ -32,7 +32,9 @@ const columnList = EVENT_COLUMN_NAMES.join(", ");
 const csvColumns = `{${EVENT_COLUMN_NAMES.map((c) => `'${c}': '${CSV_TYPES[EVENT_COLUMNS[c]]}'`).join(", ")}}`;
 const readCsv = (files: readonly string[]) =>
   `read_csv([${files.map(quote).join(", ")}], header=false, columns=${csvColumns}, quote='"', escape='"', ` +
-  "auto_detect=false, allow_quoted_nulls=false, ignore_errors=true)";
+  // The record separator is stated, not sniffed: a CR inside a quoted field made DuckDB guess
+  // CR line ends and drop (or fail on) a whole segment.
+  "new_line='\\n', auto_detect=false, allow_quoted_nulls=false, ignore_errors=true)";
 const selectList = EVENT_COLUMN_NAMES.map((c) =>
   EVENT_COLUMNS[c] === "timestamp" ? `epoch_ms(${c}) AS ${c}` : c,
 ).join(", ");

@@ -47,7 +47,14 @@ export function text(value: unknown, field: string, max: number = LIMITS.text): 
 
 export function jsonText(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
-  const s = JSON.stringify(value);
+  let s: string;
+  try {
+    s = JSON.stringify(value);
+  } catch (error) {
+    // JSON.parse takes any depth, JSON.stringify recurses: a 1 MiB body of `[[[...]]]` overflows.
+    if (error instanceof RangeError) throw new EventRejected(`${field} is nested too deeply`);
+    throw error;
+  }
   if (s.length > LIMITS.json)
     throw new EventRejected(
       `${field} is ${s.length} bytes of JSON, over the limit of ${LIMITS.json}`,
@@ -65,11 +72,15 @@ export function isUuid(value: unknown): value is string {
 export function epochMs(value: unknown, field: string): number | null {
   if (value === undefined || value === null || value === "") return null;
   const n = typeof value === "number" ? value : Number(value);
-  // Between 2000-01-01 and 2100-01-01: anything else is a broken clock or a wrong unit.
-  if (!Number.isFinite(n) || n < 946_684_800_000 || n > 4_102_444_800_000) {
+  if (!isPlausibleTime(n)) {
     throw new EventRejected(
       `${field} is not a timestamp in milliseconds: ${String(value).slice(0, 40)}`,
     );
   }
   return Math.trunc(n);
+}
+
+/** Between 2000-01-01 and 2100-01-01: anything else is a broken clock or a wrong unit. */
+export function isPlausibleTime(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= 946_684_800_000 && ms <= 4_102_444_800_000;
 }

@@ -4,7 +4,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { emptyEvent } from "../../events/event.js";
-import { type DecodedEvent, EventRejected, isUuid, jsonText, LIMITS, text } from "./decoded.js";
+import {
+  type DecodedEvent,
+  EventRejected,
+  isPlausibleTime,
+  isUuid,
+  jsonText,
+  LIMITS,
+  text,
+} from "./decoded.js";
 
 /** Fields the decoder maps itself; the rest of the object becomes custom props. */
 const KNOWN = new Set([
@@ -36,6 +44,8 @@ const KNOWN = new Set([
 ]);
 
 const PAGE_VIEW = new Set(["pageview", "page_view", "page"]);
+/** The classic SDK's `id()` sends `user_identify`. */
+const IDENTIFY = new Set(["identify", "user_identify"]);
 
 export function decodeJitsuEvent(body: unknown, collectorTstamp: number): DecodedEvent {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -51,7 +61,7 @@ export function decodeJitsuEvent(body: unknown, collectorTstamp: number): Decode
     collectorTstamp,
   );
   if (PAGE_VIEW.has(type)) event.event_type = "page_view";
-  else if (type === "identify") event.event_type = "identify";
+  else if (IDENTIFY.has(type)) event.event_type = "identify";
   else if (type === "link_click") event.event_type = "link_click";
   else {
     event.event_type = "custom";
@@ -73,6 +83,10 @@ export function decodeJitsuEvent(body: unknown, collectorTstamp: number): Decode
     const created = Date.parse(String(b.utc_time));
     if (!Number.isFinite(created))
       throw new EventRejected(`utc_time is not a date: ${String(b.utc_time).slice(0, 40)}`);
+    if (!isPlausibleTime(created))
+      throw new EventRejected(
+        `utc_time is outside 2000–2100 (a broken clock?): ${String(b.utc_time).slice(0, 40)}`,
+      );
     event.dvce_created_tstamp = created;
     // Jitsu sends no separate "sent" time: a device clock ahead of ours is clamped to now.
     event.derived_tstamp = Math.min(created, collectorTstamp);
@@ -89,7 +103,8 @@ export function decodeJitsuEvent(body: unknown, collectorTstamp: number): Decode
   event.platform = text(b.src, "src", LIMITS.shortText) ?? "jitsu";
   event.tracker = "jitsu";
 
-  const props: Record<string, unknown> = {};
+  // No prototype: a `__proto__` property is data like any other, not the object's prototype.
+  const props: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(b)) if (!KNOWN.has(key)) props[key] = value;
   if (event.event_type === "link_click") {
     event.target_url = text(props.target_url ?? props.href, "target_url");

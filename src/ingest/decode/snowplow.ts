@@ -34,7 +34,8 @@ export function decodeSnowplowEvent(params: unknown, collectorTstamp: number): D
   const p = params as Record<string, unknown>;
   const code = p.e;
   if (typeof code !== "string") throw new EventRejected("e (event type) is missing");
-  const type = EVENT_CODES[code];
+  // Own keys only: `e=constructor` must not find Object.prototype's members.
+  const type = Object.hasOwn(EVENT_CODES, code) ? EVENT_CODES[code] : undefined;
   if (!type) throw new EventRejected(`unknown event type e=${JSON.stringify(code).slice(0, 40)}`);
 
   const event = emptyEvent("", isUuid(p.eid) ? p.eid.toLowerCase() : randomUUID(), collectorTstamp);
