@@ -30,6 +30,9 @@ interface Located {
   text: string;
 }
 
+/** A dashboard file, readable or not: both take part in deciding which file owns an id. */
+type DashboardFile = Located | (Omit<Located, "text"> & { problem: string });
+
 export function buildCatalog(
   snapshot: SourceSnapshot,
   layout: Layout,
@@ -41,7 +44,7 @@ export function buildCatalog(
   const visualizations: LoadedVisualization[] = [];
   const funnels: LoadedFunnel[] = [];
   const files = {
-    dashboard: [] as Located[],
+    dashboard: [] as DashboardFile[],
     visualization: [] as Located[],
     funnel: [] as Located[],
   };
@@ -73,14 +76,7 @@ export function buildCatalog(
     // Unreadable (too big, escaping symlink): listed with its problem, like any broken file.
     const problem = [fileDiagnostic(file.path, file.problem)];
     if (role.kind === "dashboard") {
-      dashboards.push({
-        id: role.id,
-        file: file.path,
-        builtIn,
-        definition: null,
-        panels: [],
-        errors: problem,
-      });
+      files.dashboard.push({ id: role.id, root, path: file.path, problem: file.problem });
     } else if (role.kind === "visualization") {
       visualizations.push({
         id: role.id,
@@ -161,7 +157,18 @@ export function buildCatalog(
       continue;
     }
     winners.set(id, file.path);
-    dashboards.push(loadDashboard({ ...file, builtIn }, lookupFor(root), loadOptions));
+    dashboards.push(
+      "text" in file
+        ? loadDashboard({ ...file, builtIn }, lookupFor(root), loadOptions)
+        : {
+            id,
+            file: file.path,
+            builtIn,
+            definition: null,
+            panels: [],
+            errors: [fileDiagnostic(file.path, file.problem)],
+          },
+    );
   }
 
   const byId = <T extends { id: string; file: string }>(a: T, b: T) =>
