@@ -145,6 +145,12 @@ describe("dashboards API", () => {
         query: { measures: ["TrackedEvents.uniqueUsersCount"], limit: 10 },
       },
     ]);
+    // A token as GitLab mints it names the project `gitlab_project_<id>`.
+    const gitlab = await get(
+      "/api/v1/projects/shop/dashboards",
+      await token({ appId: "gitlab_project_shop" }),
+    );
+    expect(gitlab.status).toBe(200);
     const builtin = await get(
       "/api/v1/projects/shop/dashboards/behavior",
       `Bearer ${await token({ projectId: "shop" })}`,

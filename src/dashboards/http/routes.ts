@@ -45,7 +45,7 @@ export async function registerDashboardRoutes(
     reply: FastifyReply,
   ): Promise<CatalogResult | null> => {
     const { id } = request.params;
-    const access = await projectAccess(request, id, ctx.secrets);
+    const access = await projectAccess(request, id, ctx.secrets, ctx.projects);
     if (!access.ok) {
       await reply.code(access.status).send({ error: access.error });
       return null;
