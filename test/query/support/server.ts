@@ -25,6 +25,7 @@ export interface QueryServer {
   /** A token for `projectId` as GitLab makes it (`appId` claim), valid for 180 s. */
   token(projectId: string, claims?: Record<string, unknown>, secret?: string): Promise<string>;
   /** POSTs to /cubejs-api/v1/<path> with a token for `projectId`. */
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the tests' assertions
   post(path: string, projectId: string, body: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:query`: the query API's speed on a large store.
+ *
+ * 1. Generates BENCH_EVENTS (default 10 million) events with the traffic generator into a fresh
+ *    DuckDB data dir (or reuses BENCH_DATA_DIR when it already holds them, so the costly
+ *    generation runs once).
+ * 2. Runs every built-in visualization query BENCH_RUNS (default 20) times on the store, after
+ *    one warm-up run, and prints p50/p95 per query.
+ * 3. Prints the compiler's own time per query: validate + plan + render + shape, no database.
+ * Targets: p50 ≤ 150 ms at 10M events; compiler ≤ 1 ms.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { generateEvents } from "../generate/generator.js";
+import { BUILTIN_QUERIES } from "../query/builtin-queries.js";
+import { compileQuery } from "../query/index.js";
+import { builtInModel } from "../query/model/load-model.js";
+import { shapeResult } from "../query/shape.js";
+import { openDuckDb } from "../store/duckdb-database.js";
+import { DuckDbStore } from "../store/duckdb-store.js";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const COMPILER_RUNS = 2_000;
+const PROJECT = "bench";
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const keep = process.env.BENCH_DATA_DIR;
+  const dataDir = keep ?? mkdtempSync(join(tmpdir(), "glimpse-bench-query-"));
+  const reuse = keep !== undefined && existsSync(join(dataDir, "glimpse.duckdb"));
+  const instance = await openDuckDb(dataDir, { memoryLimit: process.env.BENCH_MEMORY ?? "4GB" });
+  const store = await DuckDbStore.open(instance);
+  try {
+    const stored = Number((await store.query("SELECT count(*) AS n FROM events"))[0]?.n ?? 0);
+    if (!reuse || stored < EVENTS) {
+      if (stored > 0) await store.deleteProject(PROJECT);
+      const started = performance.now();
+      let done = 0;
+      // The generator spreads the events over 90 days before now, with a few bots.
+      for (const chunk of generateEvents(
+        { projectId: PROJECT, events: EVENTS, days: 90 },
+        200_000,
+      )) {
+        await store.insertEvents(chunk);
+        done += chunk.length;
+        if (done % 1_000_000 < chunk.length) process.stdout.write(`\rgenerated ${done} events`);
+      }
+      console.log(
+        `\rgenerated ${done} events in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+    } else {
+      console.log(`reusing ${stored} events in ${dataDir}`);
+    }
+
+    const model = builtInModel();
+    console.log(
+      `\n${RUNS} runs per query at ${EVENTS} events (DuckDB, ${process.env.BENCH_THREADS ?? 2} threads)\n`,
+    );
+    console.log("query                        p50 ms   p95 ms   compiler ms   rows");
+    const failures: string[] = [];
+    for (const [name, query] of Object.entries(BUILTIN_QUERIES)) {
+      const [compiled] = compileQuery(model, query, { projectId: PROJECT, dialect: "duckdb" });
+      if (!compiled) throw new Error(`${name} compiled to nothing`);
+      const { sql, params } = compiled.rendered;
+      let rows = await store.query(sql, params);
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t = performance.now();
+        rows = await store.query(sql, params);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+
+      // The compiler alone: every stage but execute, averaged over many runs.
+      const now = Date.now();
+      const t = performance.now();
+      for (let i = 0; i < COMPILER_RUNS; i++) {
+        const [c] = compileQuery(model, query, { projectId: PROJECT, dialect: "duckdb", now });
+        if (c) shapeResult(c.plan, rows, { dbType: "duckdb", now });
+      }
+      const compilerMs = (performance.now() - t) / COMPILER_RUNS;
+
+      const p50 = percentile(times, 50);
+      const p95 = percentile(times, 95);
+      if (p50 > 150) failures.push(`${name} p50 ${p50.toFixed(1)} ms`);
+      if (compilerMs > 1) failures.push(`${name} compiler ${compilerMs.toFixed(3)} ms`);
+      console.log(
+        `${name.padEnd(28)} ${p50.toFixed(1).padStart(7)}  ${p95.toFixed(1).padStart(7)}  ${compilerMs
+          .toFixed(3)
+          .padStart(12)}  ${String(rows.length).padStart(5)}`,
+      );
+    }
+    console.log(
+      failures.length ? `\nover target: ${failures.join("; ")}` : "\nevery query within target",
+    );
+  } finally {
+    await store.close();
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
