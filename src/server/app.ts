@@ -8,6 +8,7 @@ import type { Collector } from "../ingest/collector.js";
 import { MAX_BODY_BYTES, registerCollectorRoutes } from "../ingest/http/collector-routes.js";
 import type { ProjectDirectory } from "../projects/directory.js";
 import { registerAdminRoutes } from "../projects/http/admin-routes.js";
+import { registerQueryRoutes } from "../query/http/routes.js";
 import type { AppContext } from "./context.js";
 
 export interface AppParts {
@@ -56,5 +57,6 @@ export async function buildApp({
 
   await registerCollectorRoutes(app, collector);
   await registerAdminRoutes(app, ctx, directory, collector);
+  await registerQueryRoutes(app, ctx);
   return app;
 }
