@@ -26,7 +26,8 @@ export async function serve(config: Config): Promise<void> {
       `demo project created with ${n} events over 30 days in ${Date.now() - started} ms`,
     );
   }
-  app.log.info(`Glimpse listening on ${service.url}`);
+  // Always printed, whatever the log level: scripts and people look for this line.
+  console.log(`Glimpse listening on ${service.url}`);
 
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: stopping (flushing the write-ahead log)`);

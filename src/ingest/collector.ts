@@ -17,6 +17,8 @@ export type Decoder = (item: unknown, collectorTstamp: number) => DecodedEvent;
 export interface CollectRequest extends RequestContext {
   items: readonly unknown[];
   decode: Decoder;
+  /** Reads the key an undecodable item names, if any (Snowplow's `aid`). */
+  keyOf?: (item: unknown) => string | null;
   /** A key given for the whole request (Jitsu `?token=`, GitLab's `x-gitlab-appid`). */
   requestAppId: string | null;
 }
@@ -57,7 +59,12 @@ export class Collector {
     // Every key the request names must be a known project, or nothing is stored (a Snowplow
     // tracker does not retry a 403, and a half-accepted batch under a wrong key helps no one).
     const keys = new Set(decoded.map((d) => d.appId ?? request.requestAppId));
-    if (decoded.length === 0) keys.add(request.requestAppId);
+    // With nothing decodable, the rejected events still name their project (for the
+    // dead-letter table) when the payload carried a key.
+    if (decoded.length === 0)
+      keys.add(
+        request.items.map((item) => request.keyOf?.(item)).find(Boolean) ?? request.requestAppId,
+      );
     const projects = new Map<string | null, string>();
     for (const key of keys) {
       const project = key ? await this.deps.directory.byAppId(key) : null;

@@ -131,11 +131,6 @@ const freshDir = () => {
   return join(dir, "data");
 };
 
-beforeAll(() => {
-  // The CLI runs from dist/: compile the current sources once.
-  execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "pipe" });
-}, 120_000);
-
 afterEach(async () => {
   for (const child of running) {
     child.kill("SIGKILL");

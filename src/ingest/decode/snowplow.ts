@@ -86,6 +86,13 @@ export function decodeSnowplowEvent(params: unknown, collectorTstamp: number): D
   };
 }
 
+/** The `aid` of a raw event, even one that does not decode (to file its rejection). */
+export function snowplowAppId(params: unknown): string | null {
+  const aid =
+    typeof params === "object" && params !== null ? (params as { aid?: unknown }).aid : undefined;
+  return typeof aid === "string" && aid !== "" && aid.length <= LIMITS.shortText ? aid : null;
+}
+
 /** Snowplow's derived timestamp: the true time if given, else device time corrected for clock skew. */
 export function derivedTimestamp(
   collector: number,

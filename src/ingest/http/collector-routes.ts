@@ -7,7 +7,7 @@ import cors from "@fastify/cors";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Collector, CollectRequest, Decoder } from "../collector.js";
 import { decodeJitsuEvent } from "../decode/jitsu.js";
-import { decodeSnowplowEvent, PAYLOAD_DATA_SCHEMA } from "../decode/snowplow.js";
+import { decodeSnowplowEvent, PAYLOAD_DATA_SCHEMA, snowplowAppId } from "../decode/snowplow.js";
 import { WalFullError } from "../wal/write-ahead-log.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -15,6 +15,14 @@ export const MAX_BATCH_EVENTS = 1000;
 
 /** A 1×1 transparent GIF, what Snowplow's pixel endpoint answers. */
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
+
+interface Protocol {
+  decode: Decoder;
+  keyOf: (item: unknown) => string | null;
+}
+const SNOWPLOW: Protocol = { decode: decodeSnowplowEvent, keyOf: snowplowAppId };
+/** Jitsu names its key once per request (`?token=`), never per event. */
+const JITSU: Protocol = { decode: decodeJitsuEvent, keyOf: () => null };
 
 class BadRequest extends Error {
   constructor(
@@ -49,7 +57,7 @@ export async function registerCollectorRoutes(
       request: FastifyRequest,
       reply: FastifyReply,
       items: () => unknown[],
-      decode: Decoder,
+      protocol: Protocol,
       requestAppId: string | null,
       pixel = false,
     ) => {
@@ -63,7 +71,8 @@ export async function registerCollectorRoutes(
       }
       const context: CollectRequest = {
         items: list,
-        decode,
+        decode: protocol.decode,
+        keyOf: protocol.keyOf,
         requestAppId,
         ip: request.ip,
         userAgent: request.headers["user-agent"] ?? null,
@@ -107,24 +116,11 @@ export async function registerCollectorRoutes(
     };
 
     scope.post("/com.snowplowanalytics.snowplow/tp2", (request, reply) =>
-      handle(
-        request,
-        reply,
-        () => snowplowBatch(request.body),
-        decodeSnowplowEvent,
-        appIdHeader(request),
-      ),
+      handle(request, reply, () => snowplowBatch(request.body), SNOWPLOW, appIdHeader(request)),
     );
 
     const pixel = (request: FastifyRequest, reply: FastifyReply) =>
-      handle(
-        request,
-        reply,
-        () => [request.query],
-        decodeSnowplowEvent,
-        appIdHeader(request),
-        true,
-      );
+      handle(request, reply, () => [request.query], SNOWPLOW, appIdHeader(request), true);
     scope.get("/i", pixel);
     scope.get("/com.snowplowanalytics.snowplow/i", pixel);
 
@@ -133,13 +129,7 @@ export async function registerCollectorRoutes(
       reply: FastifyReply,
     ) => {
       const token = request.query.token ?? headerToken(request);
-      return handle(
-        request,
-        reply,
-        () => jitsuBatch(request.body),
-        decodeJitsuEvent,
-        token || null,
-      );
+      return handle(request, reply, () => jitsuBatch(request.body), JITSU, token || null);
     };
     scope.post("/api/v1/event", jitsu);
     scope.post("/api/v1/s2s/event", jitsu);

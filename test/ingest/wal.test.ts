@@ -1,0 +1,104 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { emptyEvent } from "../../src/events/event.js";
+import { eventToCsv } from "../../src/events/event-csv.js";
+import { WalFullError, WriteAheadLog } from "../../src/ingest/wal/write-ahead-log.js";
+
+const dirs: string[] = [];
+const freshDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "glimpse-wal-"));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const record = (i: number) =>
+  eventToCsv(
+    emptyEvent("p", `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, 1_700_000_000_000),
+  );
+
+describe("write-ahead log", () => {
+  it("group commit: many concurrent appends share few fsyncs, and all are on disk", async () => {
+    const dir = freshDir();
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    await Promise.all(Array.from({ length: 500 }, (_, i) => wal.append(record(i), 1)));
+    expect(wal.syncs).toBeGreaterThan(0);
+    expect(wal.syncs).toBeLessThan(50);
+    const [segment] = await wal.seal();
+    expect(segment).toBeDefined();
+    const lines = readFileSync(segment?.path as string, "utf8")
+      .trimEnd()
+      .split("\n");
+    expect(lines).toHaveLength(500);
+    expect(new Set(lines).size).toBe(500);
+  });
+
+  it("an append resolves only after its data is in the file", async () => {
+    const dir = freshDir();
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    await wal.append(record(1), 1);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(readFileSync(join(dir, files[0] as string), "utf8")).toBe(record(1));
+  });
+
+  it("seal closes the open segment; the next append opens a new one; remove deletes loaded files", async () => {
+    const dir = freshDir();
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    await wal.append(record(1), 1);
+    const first = await wal.seal();
+    await wal.append(record(2), 1);
+    const both = await wal.seal();
+    expect(first).toHaveLength(1);
+    expect(both).toHaveLength(2);
+    expect((both[0]?.path as string) < (both[1]?.path as string)).toBe(true);
+    await wal.remove(both.slice(0, 1));
+    expect(existsSync(both[0]?.path as string)).toBe(false);
+    expect(await wal.seal()).toHaveLength(1);
+  });
+
+  it("sealing an empty log leaves no empty segment behind", async () => {
+    const dir = freshDir();
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    expect(await wal.seal()).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("refuses appends past its cap with WalFullError, and accepts again once trimmed", async () => {
+    const dir = freshDir();
+    const one = record(1);
+    const wal = await WriteAheadLog.open(dir, Buffer.byteLength(one) * 3);
+    await wal.append(one, 1);
+    await wal.append(one, 1);
+    await wal.append(one, 1);
+    await expect(wal.append(one, 1)).rejects.toBeInstanceOf(WalFullError);
+    await wal.remove(await wal.seal());
+    await expect(wal.append(one, 1)).resolves.toBeUndefined();
+  });
+
+  it("reopening recovers segments left by a crash and cuts a torn last record", async () => {
+    const dir = freshDir();
+    const whole = record(1) + record(2);
+    writeFileSync(join(dir, "000000000007.csv"), `${whole}${record(3).slice(0, 20)}`);
+    writeFileSync(join(dir, "000000000008.csv"), "");
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    const segments = await wal.seal();
+    expect(segments.map((s) => s.path)).toEqual([join(dir, "000000000007.csv")]);
+    expect(readFileSync(join(dir, "000000000007.csv"), "utf8")).toBe(whole);
+    expect(existsSync(join(dir, "000000000008.csv"))).toBe(false);
+    // New appends go to a segment numbered after the recovered ones.
+    await wal.append(record(4), 1);
+    const after = await wal.seal();
+    expect(after.at(-1)?.path).toBe(join(dir, "000000000009.csv"));
+  });
+
+  it("refuses appends after close", async () => {
+    const wal = await WriteAheadLog.open(freshDir(), 100_000_000);
+    await wal.close();
+    await expect(wal.append(record(1), 1)).rejects.toThrow(/closed/);
+  });
+});
