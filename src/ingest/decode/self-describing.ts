@@ -61,5 +61,9 @@ export function contexts(co: unknown, cx: unknown): Map<string, Record<string, u
 
 /** `iglu:com.gitlab/custom_event/jsonschema/1-0-0` → `custom_event`. */
 export function schemaName(schema: string): string {
-  return schema.split("/")[1] ?? schema;
+  // indexOf rather than split: this runs for every context of every event.
+  const start = schema.indexOf("/");
+  if (start < 0) return schema;
+  const end = schema.indexOf("/", start + 1);
+  return end < 0 ? schema.slice(start + 1) : schema.slice(start + 1, end);
 }

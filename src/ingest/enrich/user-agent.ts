@@ -1,10 +1,11 @@
 /**
  * User-agent enrichment with ua-parser-js (browser, OS, device) and isbot (bot flag).
  * Parsing costs tens of microseconds and real traffic repeats a few hundred agents, so results
- * are memoised in a bounded map: the hot path pays one Map lookup per event.
+ * are memoised: the hot path pays one Map lookup per event.
  */
 import { isbot } from "isbot";
 import { UAParser } from "ua-parser-js";
+import { BoundedMemo } from "./memo.js";
 
 export interface AgentInfo {
   agent_name: string | null;
@@ -17,12 +18,13 @@ export interface AgentInfo {
   is_bot: boolean;
 }
 
-const CACHE_LIMIT = 10_000;
-const cache = new Map<string, AgentInfo>();
+const agents = new BoundedMemo<AgentInfo>(10_000);
 
 export function parseAgent(userAgent: string): AgentInfo {
-  const hit = cache.get(userAgent);
-  if (hit) return hit;
+  return agents.get(userAgent, parse);
+}
+
+function parse(userAgent: string): AgentInfo {
   const parsed = new UAParser(userAgent).getResult();
   const osVersion = parsed.os.version ?? null;
   const info: AgentInfo = {
@@ -37,8 +39,5 @@ export function parseAgent(userAgent: string): AgentInfo {
     device_type: parsed.device.type ?? "desktop",
     is_bot: isbot(userAgent),
   };
-  // A crude bound: forgetting everything now and then is cheaper than LRU bookkeeping per hit.
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(userAgent, info);
   return info;
 }

@@ -6,19 +6,27 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { BoundedMemo } from "./memo.js";
 
 export class VisitorHasher {
   private day = "";
+  private dayNumber = -1;
   private salt = "";
+  /** Today's ids by (project, IP, agent): a visitor's later events skip the hash. */
+  private readonly today = new BoundedMemo<string>(100_000);
 
   constructor(private readonly dataDir: string | null) {}
 
   visitorId(projectId: string, ip: string, userAgent: string, at: number): string {
-    const salt = this.saltFor(new Date(at).toISOString().slice(0, 10));
-    return createHash("sha256")
-      .update(`${salt}\0${projectId}\0${ip}\0${userAgent}`)
-      .digest("base64url")
-      .slice(0, 22);
+    const dayNumber = Math.floor(at / 86_400_000);
+    if (dayNumber !== this.dayNumber) {
+      this.salt = this.saltFor(new Date(at).toISOString().slice(0, 10));
+      this.dayNumber = dayNumber;
+      this.today.clear();
+    }
+    return this.today.get(`${projectId}\0${ip}\0${userAgent}`, (key) =>
+      createHash("sha256").update(`${this.salt}\0${key}`).digest("base64url").slice(0, 22),
+    );
   }
 
   private saltFor(day: string): string {
