@@ -4,8 +4,12 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig } from "../config/config.js";
+import { runValidate } from "../dashboards/validate-command.js";
 import { PROJECT_ID } from "../projects/project.js";
 import { ProjectExistsError } from "../projects/repository.js";
+import { ModelError } from "../query/errors.js";
+import { hasMember, loadModel } from "../query/model/load-model.js";
+import { StoreBusyError } from "../store/duckdb-database.js";
 import { generateInto } from "./generate-command.js";
 import { CliError, openOffline } from "./offline.js";
 import { serve } from "./serve-command.js";
@@ -128,12 +132,42 @@ program
     }
   });
 
+program
+  .command("validate [repo]")
+  .description("check a repository's dashboards, visualizations and funnels (exit 1 on any error)")
+  .option("--ref <ref>", "git ref to read (default: HEAD; WORKTREE for uncommitted files)")
+  .option("--format <format>", "text or json", "text")
+  .option("--model-dir <dir>", "extra data-model cubes the queries may use (GLIMPSE_MODEL_DIR)")
+  .action(
+    async (
+      repo: string | undefined,
+      flags: { ref?: string; format: string; modelDir?: string },
+    ) => {
+      if (flags.format !== "text" && flags.format !== "json")
+        throw new CliError("--format must be text or json");
+      const model = loadModel(flags.modelDir ?? process.env.GLIMPSE_MODEL_DIR);
+      const result = await runValidate(repo ?? ".", {
+        format: flags.format,
+        ...(flags.ref ? { ref: flags.ref } : {}),
+        hasMember: (name) => hasMember(name, model),
+      });
+      process.stdout.write(result.output.endsWith("\n") ? result.output : `${result.output}\n`);
+      process.exitCode = result.exitCode;
+    },
+  );
+
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof CliError) {
+  if (error instanceof ConfigError || error instanceof ModelError) {
+    console.error(
+      `glimpse: ${error instanceof ModelError ? `invalid data model: ${error.message}` : error.message}`,
+    );
+    process.exit(2);
+  }
+  if (error instanceof CliError || error instanceof StoreBusyError) {
     console.error(`glimpse: ${error.message}`);
-    process.exit(error instanceof ConfigError ? 2 : 1);
+    process.exit(1);
   }
   throw error;
 }

@@ -4,11 +4,13 @@
  * more than that something failed.
  */
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from "fastify";
+import { registerDashboardRoutes } from "../dashboards/http/routes.js";
 import type { Collector } from "../ingest/collector.js";
 import { MAX_BODY_BYTES, registerCollectorRoutes } from "../ingest/http/collector-routes.js";
 import type { ProjectDirectory } from "../projects/directory.js";
 import { registerAdminRoutes } from "../projects/http/admin-routes.js";
 import { registerQueryRoutes } from "../query/http/routes.js";
+import { hasMember, loadModel } from "../query/model/load-model.js";
 import type { AppContext } from "./context.js";
 
 export interface AppParts {
@@ -57,6 +59,10 @@ export async function buildApp({
 
   await registerCollectorRoutes(app, collector);
   await registerAdminRoutes(app, ctx, directory, collector);
-  await registerQueryRoutes(app, ctx);
+  // One model for the query API and the dashboards' member checks; a broken model file in
+  // GLIMPSE_MODEL_DIR stops the start here with its file and line.
+  const model = loadModel(ctx.config.GLIMPSE_MODEL_DIR);
+  await registerQueryRoutes(app, ctx, { model });
+  await registerDashboardRoutes(app, ctx, { hasMember: (name) => hasMember(name, model) });
   return app;
 }
