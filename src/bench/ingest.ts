@@ -42,10 +42,18 @@ const EVENT_TEMPLATE = JSON.stringify({
   co: JSON.stringify({
     schema: "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0",
     data: [
-      { schema: "iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0", data: { id: "578763dd-ad57-49ce-87bc-8a3e7a3ae3b2" } },
+      {
+        schema: "iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0",
+        data: { id: "578763dd-ad57-49ce-87bc-8a3e7a3ae3b2" },
+      },
       {
         schema: "iglu:com.snowplowanalytics.snowplow/browser_context/jsonschema/2-0-0",
-        data: { viewport: "1280x720", resolution: "1920x1080", browserLanguage: "en-US", documentLanguage: "en" },
+        data: {
+          viewport: "1280x720",
+          resolution: "1920x1080",
+          browserLanguage: "en-US",
+          documentLanguage: "en",
+        },
       },
     ],
   }),
@@ -89,7 +97,11 @@ async function load(url: string, appId: string, events: number, connections: num
       {
         method: "POST",
         path: "/com.snowplowanalytics.snowplow/tp2",
-        headers: { "content-type": "application/json; charset=UTF-8", "user-agent": UA, "x-gitlab-appid": appId },
+        headers: {
+          "content-type": "application/json; charset=UTF-8",
+          "user-agent": UA,
+          "x-gitlab-appid": appId,
+        },
         setupRequest: (request) => ({ ...request, body: body(appId, events) }),
       },
     ],
@@ -105,16 +117,25 @@ async function load(url: string, appId: string, events: number, connections: num
   };
 }
 
-function startProcess(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+function startProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[\d.:]+)/i.exec(output);
       if (match?.[1]) resolve({ child, url: match[1] });
     });
-    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}: ${output}`)));
+    child.on("exit", (code) =>
+      reject(new Error(`${args.join(" ")} exited with ${code}: ${output}`)),
+    );
   });
 }
 
@@ -139,9 +160,12 @@ async function stored(url: string, token: string, project: string): Promise<numb
   let total = 0;
   // Count this month and the previous one, in case the run crosses a month boundary.
   for (const d of [now, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))]) {
-    const response = await fetch(`${url}/usage/${project}/${d.getUTCFullYear()}/${d.getUTCMonth() + 1}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const response = await fetch(
+      `${url}/usage/${project}/${d.getUTCFullYear()}/${d.getUTCMonth() + 1}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     total += ((await response.json()) as { result: number }).result;
   }
   return total;
@@ -151,19 +175,26 @@ async function main(): Promise<void> {
   console.log(`bench:ingest — ${DURATION_S} s per run, Node ${process.version}\n`);
 
   const bare = await startProcess(["-e", BARE_SERVER], {});
-  const bareRun = process.env.BENCH_ONLY ? await load(bare.url, "APPID", 1, 1) : await load(bare.url, "APPID", 1, 50);
+  const bareRun = process.env.BENCH_ONLY
+    ? await load(bare.url, "APPID", 1, 1)
+    : await load(bare.url, "APPID", 1, 50);
   bare.child.kill();
 
   const dataDir = mkdtempSync(join(tmpdir(), "glimpse-bench-"));
   const token = "bench-admin-token-0123456789";
   // BENCH_PROFILE=dir writes a CPU profile of the service (node --cpu-prof) into dir.
-  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const service = await startProcess([...profile, "dist/cli/main.js", "serve", "--port", "0", "--host", "127.0.0.1"], {
-    GLIMPSE_DATA_DIR: dataDir,
-    GLIMPSE_DEMO: "false",
-    GLIMPSE_ADMIN_TOKEN: token,
-    GLIMPSE_LOG_LEVEL: "warn",
-  });
+  const profile = process.env.BENCH_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const service = await startProcess(
+    [...profile, "dist/cli/main.js", "serve", "--port", "0", "--host", "127.0.0.1"],
+    {
+      GLIMPSE_DATA_DIR: dataDir,
+      GLIMPSE_DEMO: "false",
+      GLIMPSE_ADMIN_TOKEN: token,
+      GLIMPSE_LOG_LEVEL: "warn",
+    },
+  );
   try {
     const created = await fetch(`${service.url}/api/v1/projects`, {
       method: "POST",
@@ -172,10 +203,12 @@ async function main(): Promise<void> {
     });
     const { appId } = (await created.json()) as { appId: string };
 
-    const single = process.env.BENCH_ONLY === "batched" ? bareRun : await load(service.url, appId, 1, 50);
+    const single =
+      process.env.BENCH_ONLY === "batched" ? bareRun : await load(service.url, appId, 1, 50);
     const started = Date.now();
     const before = await stored(service.url, token, "bench");
-    const batched = process.env.BENCH_ONLY === "single" ? single : await load(service.url, appId, 50, 20);
+    const batched =
+      process.env.BENCH_ONLY === "single" ? single : await load(service.url, appId, 50, 20);
     const acknowledged = (batched.requests - batched.non2xx) * 50;
     // Landed: wait until DuckDB holds every acknowledged event of the batched run.
     let landed = 0;
@@ -193,12 +226,15 @@ async function main(): Promise<void> {
     console.log(row("glimpse tp2, 1 event", single, 1));
     console.log(row("glimpse tp2, 50 events", batched, 50));
     console.log("");
-    console.log(`single-event req/s vs bare server: ${(single.reqPerSec / bareRun.reqPerSec).toFixed(2)} (target ≥ 0.5)`);
+    console.log(
+      `single-event req/s vs bare server: ${(single.reqPerSec / bareRun.reqPerSec).toFixed(2)} (target ≥ 0.5)`,
+    );
     console.log(
       `batched: ${acknowledged} events acknowledged, ${landed} landed in DuckDB after ${landedSeconds.toFixed(1)} s → ${Math.round(landed / landedSeconds)} events/s durable+stored (target ≥ 150000)`,
     );
     console.log(`peak RSS of the service: ${rss.toFixed(0)} MB (target ≤ 300)`);
-    if (landed !== acknowledged) console.log(`WARNING: ${acknowledged - landed} acknowledged events not found in the store`);
+    if (landed !== acknowledged)
+      console.log(`WARNING: ${acknowledged - landed} acknowledged events not found in the store`);
   } finally {
     service.child.kill("SIGTERM");
     await new Promise((r) => service.child.once("exit", r));

@@ -1,9 +1,9 @@
 /** The `glimpse` command line, run as a child process from the built package (bin/glimpse.js). */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openDuckDb } from "../../src/store/duckdb-database.js";
 import { DuckDbStore } from "../../src/store/duckdb-store.js";
 

@@ -3,13 +3,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/config.js";
-import { type ServiceOptions, type Service, startService } from "../../src/server/service.js";
+import { type Service, type ServiceOptions, startService } from "../../src/server/service.js";
 
 export interface TestService extends Service {
   dataDir: string;
   admin: Record<string, string>;
   /** Creates a project through the admin API and returns it. */
-  createProject(id: string, extra?: Record<string, unknown>): Promise<{ id: string; appId: string }>;
+  createProject(
+    id: string,
+    extra?: Record<string, unknown>,
+  ): Promise<{ id: string; appId: string }>;
   /** Stops the service and deletes its data dir. */
   dispose(): Promise<void>;
 }
@@ -28,7 +31,10 @@ export async function startTestService(
     ...env,
   });
   const service = await startService(config, options);
-  const admin = { authorization: `Bearer ${service.ctx.secrets.adminToken}`, "content-type": "application/json" };
+  const admin = {
+    authorization: `Bearer ${service.ctx.secrets.adminToken}`,
+    "content-type": "application/json",
+  };
   return {
     ...service,
     dataDir,
@@ -39,7 +45,8 @@ export async function startTestService(
         headers: admin,
         body: JSON.stringify({ id, ...extra }),
       });
-      if (response.status !== 201) throw new Error(`create project ${id}: ${response.status} ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`create project ${id}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string; appId: string };
     },
     async dispose() {
@@ -56,6 +63,9 @@ export async function settle(service: Service): Promise<void> {
 
 /** Counts a project's stored events straight from the store. */
 export async function countEvents(service: Service, projectId: string): Promise<number> {
-  const [row] = await service.ctx.store.query("SELECT count(*) AS n FROM events WHERE project_id = $1", [projectId]);
+  const [row] = await service.ctx.store.query(
+    "SELECT count(*) AS n FROM events WHERE project_id = $1",
+    [projectId],
+  );
   return Number(row?.n);
 }
