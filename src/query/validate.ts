@@ -3,64 +3,18 @@
  * NormalQuery (members resolved, values typed, date ranges absolute, default order applied).
  * Every mistake is a QueryError (HTTP 400) that names the culprit.
  */
-import { parseDate, parseDateRange, type WallRange } from "./date-range.js";
+import { parseDateRange, type WallRange } from "./date-range.js";
 import { QueryError } from "./errors.js";
-import type { CompiledModel, Cube, Dimension, Measure, Member, Segment } from "./model/member.js";
-import type {
-  Condition,
-  FilterValue,
-  NormalQuery,
-  OrderItem,
-  TimeDimension,
-} from "./normal-query.js";
-import {
-  type FilterInput,
-  GRANULARITIES,
-  type Granularity,
-  type LeafFilterInput,
-  OPERATORS,
-  type Operator,
-  type ParsedQuery,
-  QUERY,
-} from "./query-schema.js";
-import { closest } from "./suggest.js";
-import { formatUtcForDb, formatWall, fromWall, isValidZone } from "./time-zone.js";
+import type { CompiledModel, Dimension, Measure } from "./model/member.js";
+import type { Condition, NormalQuery, OrderItem, TimeDimension } from "./normal-query.js";
+import { GRANULARITIES, type Granularity, type ParsedQuery, QUERY } from "./query-schema.js";
+import { MemberResolver } from "./resolve-members.js";
+import { formatWall, isValidZone } from "./time-zone.js";
+import { normaliseFilter, toDb } from "./validate-filters.js";
 
 export const DEFAULT_LIMIT = 10_000;
 export const MAX_LIMIT = 50_000;
-const MAX_VALUES = 1_000;
-const MAX_VALUE_LENGTH = 10_000;
 const MAX_FILTERS = 200;
-
-const OPERATORS_BY_TYPE: Record<string, readonly Operator[]> = {
-  string: [
-    "equals",
-    "notEquals",
-    "contains",
-    "notContains",
-    "startsWith",
-    "notStartsWith",
-    "endsWith",
-    "notEndsWith",
-    "set",
-    "notSet",
-  ],
-  number: ["equals", "notEquals", "gt", "gte", "lt", "lte", "set", "notSet"],
-  boolean: ["equals", "notEquals", "set", "notSet"],
-  time: [
-    "equals",
-    "notEquals",
-    "inDateRange",
-    "notInDateRange",
-    "beforeDate",
-    "beforeOrOnDate",
-    "afterDate",
-    "afterOrOnDate",
-    "set",
-    "notSet",
-  ],
-  measure: ["equals", "notEquals", "gt", "gte", "lt", "lte", "set", "notSet", "measureFilter"],
-};
 
 export interface ValidateOptions {
   /** The instant relative date ranges are read at. */
@@ -90,7 +44,7 @@ export function normaliseQuery(
   const query = parseQuery(raw);
   const timezone = query.timezone ?? "UTC";
   if (!isValidZone(timezone)) throw new QueryError(`Unknown timezone: '${timezone.slice(0, 64)}'`);
-  const resolver = new Resolver(model);
+  const resolver = new MemberResolver(model);
 
   const measures = query.measures.map((n) => resolver.measure(n));
   const dimensions = query.dimensions.map((n) => resolver.dimension(n));
@@ -199,10 +153,6 @@ export function normaliseQuery(
   return result;
 }
 
-function toDb(wall: number, zone: string): string {
-  return formatUtcForDb(fromWall(wall, zone));
-}
-
 function usesMeasure(c: Condition): boolean {
   if (c.kind === "leaf") return c.member.kind === "measure" && c.operator !== "measureFilter";
   const kinds = new Set(c.items.map(usesMeasure));
@@ -212,169 +162,9 @@ function usesMeasure(c: Condition): boolean {
   return kinds.has(true);
 }
 
-/** Resolves member names and remembers which cubes the query touches. */
-class Resolver {
-  private readonly cubes = new Set<Cube>();
-  constructor(private readonly model: CompiledModel) {}
-
-  private find(name: string, kind: Member["kind"] | "member", extra: string[] = []): Member {
-    const member = this.model.members.get(name);
-    if (member && (kind === "member" || member.kind === kind)) {
-      const cube = this.model.cubes.get(member.cube) as Cube;
-      this.cubes.add(cube);
-      return member;
-    }
-    const shown = JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}…` : name);
-    const candidates = [...this.model.members.values()]
-      .filter((m) => kind === "member" || m.kind === kind)
-      .map((m) => m.fullName)
-      .concat(extra);
-    if (member) {
-      throw new QueryError(`${shown} is a ${member.kind}, not a ${kind}`);
-    }
-    const near = closest(name, candidates);
-    const label = kind === "member" ? "member" : kind;
-    throw new QueryError(`Unknown ${label} ${shown}. Closest valid ${label}s: ${near.join(", ")}`);
-  }
-
-  measure(name: string): Measure {
-    return this.find(name, "measure") as Measure;
-  }
-  dimension(name: string): Dimension {
-    return this.find(name, "dimension") as Dimension;
-  }
-  segment(name: string): Segment {
-    return this.find(name, "segment") as Segment;
-  }
-  filterable(name: string): Dimension | Measure {
-    const member = this.find(name, "member");
-    if (member.kind === "segment")
-      throw new QueryError(`${name} is a segment: put it in segments, not filters`);
-    return member;
-  }
-
-  singleCube(): Cube | null {
-    if (this.cubes.size > 1) {
-      const names = [...this.cubes].map((c) => c.name).join(", ");
-      throw new QueryError(
-        `Members of different cubes can't be combined in one query (${names}): no join is defined`,
-      );
-    }
-    return [...this.cubes][0] ?? null;
-  }
-}
-
-function normaliseFilter(
-  input: FilterInput,
-  resolver: Resolver,
-  zone: string,
-  now: number,
-  count: () => void,
-): Condition {
-  count();
-  if ("or" in input)
-    return {
-      kind: "or",
-      items: input.or.map((f) => normaliseFilter(f, resolver, zone, now, count)),
-    };
-  if ("and" in input)
-    return {
-      kind: "and",
-      items: input.and.map((f) => normaliseFilter(f, resolver, zone, now, count)),
-    };
-  return normaliseLeaf(input, resolver, zone, now);
-}
-
-function normaliseLeaf(
-  input: LeafFilterInput,
-  resolver: Resolver,
-  zone: string,
-  now: number,
-): Condition {
-  const name = input.member ?? input.dimension ?? "";
-  const member = resolver.filterable(name);
-  const operator = input.operator as Operator;
-  if (!(OPERATORS as readonly string[]).includes(input.operator)) {
-    throw new QueryError(
-      `Unknown filter operator ${JSON.stringify(input.operator.slice(0, 40))} for ${name}. Valid operators: ${OPERATORS.join(", ")}`,
-    );
-  }
-  const type = member.kind === "measure" ? "measure" : member.type;
-  const allowed = OPERATORS_BY_TYPE[type] ?? [];
-  if (!allowed.includes(operator)) {
-    throw new QueryError(
-      `Operator ${operator} can't be used with ${name} (a ${type === "measure" ? "measure" : `${type} dimension`}). Use one of: ${allowed.join(", ")}`,
-    );
-  }
-  const raw = input.values ?? [];
-  if (raw.length > MAX_VALUES)
-    throw new QueryError(`A filter may have at most ${MAX_VALUES} values`);
-  if (raw.some((v) => v.length > MAX_VALUE_LENGTH)) {
-    throw new QueryError(`Filter values may be at most ${MAX_VALUE_LENGTH} characters long`);
-  }
-  if (operator === "set" || operator === "notSet" || operator === "measureFilter") {
-    return { kind: "leaf", member, operator, values: [] };
-  }
-  if (raw.length === 0) throw new QueryError(`Values required for filter ${operator} on ${name}`);
-  return { kind: "leaf", member, operator, values: typedValues(member, operator, raw, zone, now) };
-}
-
-function typedValues(
-  member: Dimension | Measure,
-  operator: Operator,
-  raw: readonly string[],
-  zone: string,
-  now: number,
-): FilterValue[] {
-  const name = member.fullName;
-  const single = [
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "beforeDate",
-    "beforeOrOnDate",
-    "afterDate",
-    "afterOrOnDate",
-  ].includes(operator);
-  const values = single ? raw.slice(0, 1) : raw;
-  if (member.kind === "measure" || member.type === "number") {
-    return values.map((v) => {
-      const n = v.trim() === "" ? Number.NaN : Number(v);
-      if (!Number.isFinite(n))
-        throw new QueryError(`${name} takes numbers, not ${JSON.stringify(v.slice(0, 40))}`);
-      return n;
-    });
-  }
-  if (member.type === "boolean") {
-    return values.map((v) => {
-      const t = v.trim().toLowerCase();
-      if (t === "true" || t === "1") return true;
-      if (t === "false" || t === "0") return false;
-      throw new QueryError(`${name} takes true or false, not ${JSON.stringify(v.slice(0, 40))}`);
-    });
-  }
-  if (member.type === "time") {
-    if (operator === "inDateRange" || operator === "notInDateRange") {
-      const range =
-        values.length === 1
-          ? parseDateRange(values[0] as string, zone, now)
-          : parseDateRange([values[0] as string, values[1] as string], zone, now);
-      return [toDb(range.from, zone), toDb(range.to, zone)];
-    }
-    // beforeOrOnDate / afterDate compare with the end of a bare date, as Cube does.
-    const end = operator === "beforeOrOnDate" || operator === "afterDate";
-    return values.map((v) => toDb(parseDate(v, zone, end), zone));
-  }
-  if (member.valueAliases.size > 0 && (operator === "equals" || operator === "notEquals")) {
-    return [...new Set(values.flatMap((v) => member.valueAliases.get(v) ?? [v]))];
-  }
-  return [...values];
-}
-
 function normaliseOrder(
   query: ParsedQuery,
-  resolver: Resolver,
+  resolver: MemberResolver,
   measures: readonly Measure[],
   dimensions: readonly Dimension[],
   times: readonly TimeDimension[],
