@@ -1,9 +1,11 @@
 /**
  * The admin credential: `Authorization: Bearer <token>`, or HTTP basic auth whose password is
  * the token (GitLab writes the configurator credential into a URL). Compared in constant time.
+ * The web UI's session cookie (opened by signing in with the token) counts as the credential too.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { hasAdminSession } from "../web/session-auth.js";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -27,7 +29,8 @@ export function presentedAdminToken(header: string | undefined): string | null {
 
 export function isAdmin(request: FastifyRequest, adminToken: string): boolean {
   const token = presentedAdminToken(request.headers.authorization);
-  return token !== null && safeEqual(token, adminToken);
+  if (token !== null) return safeEqual(token, adminToken);
+  return hasAdminSession(request, adminToken);
 }
 
 /** A preHandler that answers 401 unless the request carries the admin credential. */
