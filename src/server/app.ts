@@ -11,6 +11,7 @@ import type { ProjectDirectory } from "../projects/directory.js";
 import { registerAdminRoutes } from "../projects/http/admin-routes.js";
 import { registerQueryRoutes } from "../query/http/routes.js";
 import { hasMember, loadModel } from "../query/model/load-model.js";
+import { registerWebRoutes } from "../web/routes.js";
 import type { AppContext } from "./context.js";
 
 export interface AppParts {
@@ -64,5 +65,6 @@ export async function buildApp({
   const model = loadModel(ctx.config.GLIMPSE_MODEL_DIR);
   await registerQueryRoutes(app, ctx, { model });
   await registerDashboardRoutes(app, ctx, { hasMember: (name) => hasMember(name, model) });
+  await registerWebRoutes(app, ctx);
   return app;
 }
