@@ -13,6 +13,7 @@ import { registerQueryRoutes } from "../query/http/routes.js";
 import { hasMember, loadModel } from "../query/model/load-model.js";
 import { registerWebRoutes } from "../web/routes.js";
 import type { AppContext } from "./context.js";
+import { registerSdkRoutes } from "./sdk-routes.js";
 
 export interface AppParts {
   ctx: AppContext;
@@ -65,6 +66,7 @@ export async function buildApp({
   const model = loadModel(ctx.config.GLIMPSE_MODEL_DIR);
   await registerQueryRoutes(app, ctx, { model });
   await registerDashboardRoutes(app, ctx, { hasMember: (name) => hasMember(name, model) });
+  await registerSdkRoutes(app);
   await registerWebRoutes(app, ctx);
   return app;
 }
