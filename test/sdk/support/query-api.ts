@@ -1,0 +1,57 @@
+/**
+ * Reads what a project stored through the Cube-compatible query API, as a dashboard would:
+ * a query token minted with the admin credential, then /cubejs-api/v1/load.
+ */
+import { settle, type TestService } from "../../helpers/service.js";
+
+export interface QueryApi {
+  /** Rows of `TrackedEvents.count` by the given TrackedEvents dimensions. */
+  counts(dimensions: string[]): Promise<Record<string, string>[]>;
+  /** `counts` as a map "value of the dimension" → count, for one dimension. */
+  countBy(dimension: string): Promise<Record<string, number>>;
+  /** Polls `countBy` until `done` says so (or 10 s pass), and returns the last answer. */
+  waitFor(
+    dimension: string,
+    done: (counts: Record<string, number>) => boolean,
+  ): Promise<Record<string, number>>;
+}
+
+export async function queryApi(service: TestService, projectId: string): Promise<QueryApi> {
+  const minted = await fetch(`${service.url}/api/v1/projects/${projectId}/query-token`, {
+    method: "POST",
+    headers: service.admin,
+    body: JSON.stringify({ expiresIn: 600 }),
+  });
+  if (minted.status !== 201) throw new Error(`query token: ${minted.status}`);
+  const { token } = (await minted.json()) as { token: string };
+
+  const api: QueryApi = {
+    async counts(dimensions) {
+      await settle(service);
+      const query = { measures: ["TrackedEvents.count"], dimensions };
+      const response = await fetch(
+        `${service.url}/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify(query))}`,
+        { headers: { authorization: token } },
+      );
+      const body = (await response.json()) as { data?: Record<string, string>[]; error?: string };
+      if (!body.data) throw new Error(`query API: ${response.status} ${body.error}`);
+      return body.data;
+    },
+    async countBy(dimension) {
+      const key = `TrackedEvents.${dimension}`;
+      const rows = await api.counts([key]);
+      return Object.fromEntries(
+        rows.map((row) => [String(row[key]), Number(row["TrackedEvents.count"])]),
+      );
+    },
+    async waitFor(dimension, done) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const counts = await api.countBy(dimension);
+        if (done(counts) || Date.now() > deadline) return counts;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+  return api;
+}
