@@ -44,11 +44,11 @@ function sendIndex(reply: FastifyReply, html: string) {
 
 export async function registerStaticRoutes(app: FastifyInstance, root = WEB_DIST): Promise<void> {
   const indexFile = join(root, "index.html");
+  // Read per request (it is tiny): a rebuild under a running service names new assets.
   const index = () =>
     existsSync(indexFile)
       ? readFileSync(indexFile, "utf8")
       : "<!doctype html><title>Glimpse</title><p>The web UI is not built: run <code>npm run build</code>.</p>";
-  const html = index();
 
   await app.register(async (scope) => {
     if (existsSync(join(root, "assets"))) {
@@ -56,7 +56,8 @@ export async function registerStaticRoutes(app: FastifyInstance, root = WEB_DIST
         root: join(root, "assets"),
         prefix: "/assets/",
         decorateReply: false,
-        wildcard: false,
+        // Looked up per request, so a rebuild under a running service is served.
+        wildcard: true,
         immutable: true,
         maxAge: "365d",
         cacheControl: true,
@@ -70,9 +71,9 @@ export async function registerStaticRoutes(app: FastifyInstance, root = WEB_DIST
         );
       }
     }
-    scope.get("/", (_request, reply) => sendIndex(reply, html));
+    scope.get("/", (_request, reply) => sendIndex(reply, index()));
     scope.get("/*", (request, reply) => {
-      if (wantsApp(request)) return sendIndex(reply, html);
+      if (wantsApp(request)) return sendIndex(reply, index());
       return reply.code(404).send({ error: `no route GET ${request.url.split("?")[0]}` });
     });
   });
