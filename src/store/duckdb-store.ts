@@ -63,6 +63,9 @@ export class DuckDbStore implements Store {
     return new DuckDbStore(instance, writer);
   }
 
+  /** One table holds every project: nothing to prepare. */
+  async createProject(_projectId: string): Promise<void> {}
+
   async loadSegments(paths: readonly string[]): Promise<number> {
     if (paths.length === 0) return 0;
     await this.writer.run("BEGIN TRANSACTION");
@@ -73,15 +76,23 @@ export class DuckDbStore implements Store {
          WHERE event_id IS NOT NULL AND project_id IS NOT NULL
          QUALIFY row_number() OVER (PARTITION BY project_id, event_id) = 1`,
       );
-      // Only look back as far as the batch's own collection times, so the anti-join reads a
-      // small recent slice of the table instead of all of it.
+      // Drop what is already stored. The look-back starts from the batch's earliest collection
+      // time, passed as a value (a subquery here would turn into a nested-loop join), so the
+      // join probes a recent slice of the table and builds its hash table on the small batch.
+      const earliest = await this.writer.runAndReadAll(
+        "SELECT epoch_ms(min(collector_tstamp)) FROM incoming",
+      );
+      const since = Number(earliest.getRows()[0]?.[0] ?? 0) - DEDUP_WINDOW_MS;
+      await this.writer.run(
+        `DELETE FROM incoming i USING (
+           SELECT e.project_id, e.event_id FROM events e
+           JOIN incoming n ON e.event_id = n.event_id AND e.project_id = n.project_id
+           WHERE e.collector_tstamp >= make_timestamp($1::BIGINT * 1000)) stored
+         WHERE i.event_id = stored.event_id AND i.project_id = stored.project_id`,
+        [since],
+      );
       const result = await this.writer.run(
-        `INSERT INTO events (${columnList})
-         SELECT i.* FROM incoming i
-         WHERE NOT EXISTS (
-           SELECT 1 FROM events e
-           WHERE e.collector_tstamp >= (SELECT min(collector_tstamp) FROM incoming) - INTERVAL ${DEDUP_WINDOW_MS} MILLISECOND
-             AND e.project_id = i.project_id AND e.event_id = i.event_id)`,
+        `INSERT INTO events (${columnList}) SELECT * FROM incoming`,
       );
       await this.writer.run("DROP TABLE incoming");
       await this.writer.run("COMMIT");
