@@ -4,15 +4,19 @@
  */
 import { settle, type TestService } from "../../helpers/service.js";
 
+/** Filters by TrackedEvents dimension: `{ eventType: "page_view" }`. */
+export type Where = Record<string, string>;
+
 export interface QueryApi {
-  /** Rows of `TrackedEvents.count` by the given TrackedEvents dimensions. */
-  counts(dimensions: string[]): Promise<Record<string, string>[]>;
+  /** Rows of `TrackedEvents.count` by TrackedEvents dimensions, `where` member equals value. */
+  counts(dimensions: string[], where?: Where): Promise<Record<string, string>[]>;
   /** `counts` as a map "value of the dimension" → count, for one dimension. */
-  countBy(dimension: string): Promise<Record<string, number>>;
+  countBy(dimension: string, where?: Where): Promise<Record<string, number>>;
   /** Polls `countBy` until `done` says so (or 10 s pass), and returns the last answer. */
   waitFor(
     dimension: string,
     done: (counts: Record<string, number>) => boolean,
+    where?: Where,
   ): Promise<Record<string, number>>;
 }
 
@@ -26,9 +30,14 @@ export async function queryApi(service: TestService, projectId: string): Promise
   const { token } = (await minted.json()) as { token: string };
 
   const api: QueryApi = {
-    async counts(dimensions) {
+    async counts(dimensions, where = {}) {
       await settle(service);
-      const query = { measures: ["TrackedEvents.count"], dimensions };
+      const filters = Object.entries(where).map(([member, value]) => ({
+        member: `TrackedEvents.${member}`,
+        operator: "equals",
+        values: [value],
+      }));
+      const query = { measures: ["TrackedEvents.count"], dimensions, filters };
       const response = await fetch(
         `${service.url}/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify(query))}`,
         { headers: { authorization: token } },
@@ -37,17 +46,17 @@ export async function queryApi(service: TestService, projectId: string): Promise
       if (!body.data) throw new Error(`query API: ${response.status} ${body.error}`);
       return body.data;
     },
-    async countBy(dimension) {
+    async countBy(dimension, where) {
       const key = `TrackedEvents.${dimension}`;
-      const rows = await api.counts([key]);
+      const rows = await api.counts([key], where);
       return Object.fromEntries(
         rows.map((row) => [String(row[key]), Number(row["TrackedEvents.count"])]),
       );
     },
-    async waitFor(dimension, done) {
+    async waitFor(dimension, done, where) {
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const counts = await api.countBy(dimension);
+        const counts = await api.countBy(dimension, where);
         if (done(counts) || Date.now() > deadline) return counts;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
