@@ -7,8 +7,10 @@
  * DuckDB: each step-1 event starts an attempt; the attempt then takes, step by step, the
  * earliest matching event strictly after the previous one and no later than start + window.
  * Taking the earliest is optimal, since it leaves the most room for the steps after it.
- * ClickHouse: `windowFunnel`, which gives each user's best attempt; its date is the user's
- * first step-1 event.
+ * ClickHouse (18.16 and current; no window functions or non-equi joins there) computes the same
+ * attempts per user over the user's events sorted into an array: each step-1 event opens an
+ * attempt, and step k takes the first matching event after step k-1 within the window
+ * (`arrayFirstIndex`), so both stores give the same rows.
  */
 import type { FunnelDef, FunnelStep } from "./model.js";
 
@@ -71,15 +73,30 @@ function duckdbSql(funnel: FunnelDef): string {
 }
 
 function clickhouseSql(funnel: FunnelDef): string {
-  const conditions = funnel.steps.map((s) => matches(s, "clickhouse"));
-  const names = funnel.steps.map((s) => literal(s.name, "clickhouse"));
+  const steps = funnel.steps;
+  const w = funnel.seconds_to_convert;
+  const flags = steps.map((s, i) => `toUInt8(${matches(s, "clickhouse")}) AS f${i + 1}`);
+  const names = steps.map((s) => literal(s.name, "clickhouse"));
+  // Attempts as (t0, time of the last step reached, steps reached), advanced step by step.
+  const advance = (k: number) => {
+    const next = `arrayFirstIndex((t, f) -> f = 1 AND t > p.2 AND t <= p.1 + ${w}, ts_, f${k}_)`;
+    return `arrayMap(p -> if(p.3 = ${k - 1} AND ${next} > 0, (p.1, ts_[${next}], ${k}), p), a${k - 1}) AS a${k}`;
+  };
+  const arrays = [
+    `arraySort(groupArray((ts, ${steps.map((_, i) => `f${i + 1}`).join(", ")}))) AS ev`,
+    "arrayMap(x -> x.1, ev) AS ts_",
+    ...steps.map((_, i) => `arrayMap(x -> x.${i + 2}, ev) AS f${i + 1}_`),
+    "arrayMap(t -> (t, t, 1), arrayFilter((t, f) -> f = 1, ts_, f1_)) AS a1",
+    ...steps.slice(1).map((_, i) => advance(i + 2)),
+  ];
   return [
-    `SELECT user_key, step_number, [${names.join(", ")}][step_number] AS step, first_ts AS date FROM (`,
-    `SELECT ${USER_KEY} AS user_key,`,
-    `windowFunnel(${funnel.seconds_to_convert})(derived_tstamp, ${conditions.join(", ")}) AS level,`,
-    `minIf(derived_tstamp, ${conditions[0]}) AS first_ts`,
-    `FROM {events} WHERE ${USER_KEY} IS NOT NULL GROUP BY user_key`,
-    ") ARRAY JOIN range(1, level + 1) AS step_number",
+    `SELECT user_key, step_number, [${names.join(", ")}][step_number] AS step, t0 AS date FROM (`,
+    "SELECT user_key, a.1 AS t0, a.3 AS level FROM (",
+    `SELECT user_key, ${arrays.join(",\n")}`,
+    `FROM (SELECT ${USER_KEY} AS user_key, derived_tstamp AS ts, ${flags.join(", ")}`,
+    `FROM {events} WHERE ${USER_KEY} IS NOT NULL) GROUP BY user_key`,
+    `) ARRAY JOIN a${steps.length} AS a`,
+    ") ARRAY JOIN arrayMap(x -> x + 1, range(level)) AS step_number",
   ].join("\n");
 }
 

@@ -13,9 +13,12 @@ export interface Executed {
 
 /** Runs a query and, when asked, its total row count, side by side. */
 export async function executeQuery(store: Store, rendered: RenderedQuery): Promise<Executed> {
+  const scope = { projectId: rendered.projectId };
   const [rows, totalRows] = await Promise.all([
-    store.query(rendered.sql, rendered.params),
-    rendered.total ? store.query(rendered.total.sql, rendered.total.params) : Promise.resolve(null),
+    store.query(rendered.sql, rendered.params, scope),
+    rendered.total
+      ? store.query(rendered.total.sql, rendered.total.params, scope)
+      : Promise.resolve(null),
   ]);
   const total = totalRows ? Number(totalRows[0]?.total ?? 0) : undefined;
   return { rows, total };

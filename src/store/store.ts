@@ -7,18 +7,39 @@ import type { StoredEvent } from "../events/event.js";
 export type Row = Record<string, unknown>;
 export type SqlParam = string | number | boolean | null;
 
+/** What a compiled query reads: one project's events. */
+export interface QueryScope {
+  projectId: string;
+}
+
+/**
+ * The store cannot be reached (a remote database is down or unreachable). The batch writer
+ * retries; the query API answers 503 with this message.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = "StoreUnavailableError";
+  }
+}
+
 export interface Store {
   readonly dialect: "duckdb" | "clickhouse";
+  /** Prepares a new project's storage (ClickHouse: its database); harmless when it exists. */
+  createProject(projectId: string): Promise<void>;
   /**
-   * Bulk-loads sealed write-ahead-log segments (newline-delimited JSON of StoredEvent) in one
-   * transaction and returns how many events were new. Events whose (project_id, event_id) is
+   * Bulk-loads sealed write-ahead-log segments (CSV records, see event-csv.ts) and returns how
+   * many events were new. Events whose (project_id, event_id) is
    * already stored are skipped, so replaying a segment is harmless.
    */
   loadSegments(paths: readonly string[]): Promise<number>;
   /** Bulk-inserts events that are known to be new (the generator's path). */
   insertEvents(events: readonly StoredEvent[]): Promise<void>;
-  /** Runs compiled SQL with bound parameters (`$1`, `$2`, ...) and returns plain rows. */
-  query(sql: string, params?: readonly SqlParam[]): Promise<Row[]>;
+  /**
+   * Runs compiled SQL of the store's dialect with bound parameters (DuckDB `$1`, ClickHouse
+   * `{p1:Type}`) and returns plain rows. `scope` names the project a compiled query reads.
+   */
+  query(sql: string, params?: readonly SqlParam[], scope?: QueryScope): Promise<Row[]>;
   /** Events of a project collected in [from, to) (epoch ms): the configurator's usage figure. */
   countEvents(projectId: string, from: number, to: number): Promise<number>;
   deleteProject(projectId: string): Promise<void>;

@@ -29,6 +29,8 @@ export interface Dialect {
   aggregate(type: Exclude<MeasureType, "number">, value: string | null): string;
   /** Case-insensitive string matching of `expr` against the bound `value`. */
   match(kind: StringMatch, expr: string, value: string): string;
+  /** The GROUP BY clause for the first `aliases.length` select columns, named `aliases`. */
+  groupBy(aliases: readonly string[]): string;
   /** LIMIT and OFFSET clauses with bound values. */
   limit(limit: string, offset: string | null): string;
 }

@@ -44,5 +44,6 @@ export const duckdbDialect: Dialect = {
       kind === "contains" ? "contains" : kind === "startsWith" ? "starts_with" : "ends_with";
     return `${fn}(lower(${expr}), lower(${value}))`;
   },
+  groupBy: (aliases) => `GROUP BY ${aliases.map((_, i) => i + 1).join(", ")}`,
   limit: (limit, offset) => `LIMIT ${limit}${offset ? ` OFFSET ${offset}` : ""}`,
 };

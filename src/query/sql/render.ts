@@ -15,6 +15,8 @@ export interface RenderedSql {
 }
 
 export interface RenderedQuery extends RenderedSql {
+  /** The project whose events the query reads (a store may keep each project apart). */
+  readonly projectId: string;
   /** Counts the rows the query would have without limit and offset (for `total: true`). */
   readonly total: RenderedSql | null;
 }
@@ -60,7 +62,7 @@ export function renderQuery(plan: QueryPlan, dialect: Dialect, projectId: string
 
   let body = `SELECT ${select.join(", ")} FROM ${source} AS ${dialect.quote(cube.name)}`;
   if (where.length) body += ` WHERE ${where.map((w) => `(${w})`).join(" AND ")}`;
-  if (grouped) body += ` GROUP BY ${plan.dimensions.map((_, i) => i + 1).join(", ")}`;
+  if (grouped) body += ` ${dialect.groupBy(plan.dimensions.map((x) => x.alias))}`;
   if (having.length) body += ` HAVING ${having.map((h) => `(${h})`).join(" AND ")}`;
 
   const bodyParams = params.values.length;
@@ -78,5 +80,5 @@ export function renderQuery(plan: QueryPlan, dialect: Dialect, projectId: string
         params: params.values.slice(0, bodyParams),
       }
     : null;
-  return { sql, params: params.values, total };
+  return { sql, params: params.values, total, projectId };
 }
