@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
   const service = await startProcess(
-    [...profile, "dist/cli/main.js", "serve", "--port", "0", "--host", "127.0.0.1"],
+    [...profile, "bin/glimpse.cjs", "serve", "--port", "0", "--host", "127.0.0.1"],
     {
       GLIMPSE_DATA_DIR: dataDir,
       GLIMPSE_DEMO: "false",

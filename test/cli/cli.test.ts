@@ -1,4 +1,4 @@
-/** The `glimpse` command line, run as a child process from the built package (bin/glimpse.js). */
+/** The `glimpse` command line, run as a child process from the built package (bin/glimpse.cjs). */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { openDuckDb } from "../../src/store/duckdb-database.js";
 import { DuckDbStore } from "../../src/store/duckdb-store.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/glimpse.js");
+const BIN = join(ROOT, "bin/glimpse.cjs");
 const DAY_MS = 24 * 3600 * 1000;
 /** The children's working directory: whatever a command writes to ./.glimpse lands here. */
 const CWD = mkdtempSync(join(tmpdir(), "glimpse-cli-cwd-"));

@@ -27,7 +27,7 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["bin/glimpse.js", "serve", "--port", "0", "--host", "127.0.0.1"],
+      ["bin/glimpse.cjs", "serve", "--port", "0", "--host", "127.0.0.1"],
       {
         cwd: ROOT,
         env: {
