@@ -75,7 +75,8 @@ function duckdbSql(funnel: FunnelDef): string {
 function clickhouseSql(funnel: FunnelDef): string {
   const steps = funnel.steps;
   const w = funnel.seconds_to_convert;
-  const flags = steps.map((s, i) => `toUInt8(${matches(s, "clickhouse")}) AS f${i + 1}`);
+  // A NULL path or name never matches (ifNull: a flag must be a plain UInt8 for arrayFilter).
+  const flags = steps.map((s, i) => `toUInt8(ifNull(${matches(s, "clickhouse")}, 0)) AS f${i + 1}`);
   const names = steps.map((s) => literal(s.name, "clickhouse"));
   // Attempts as (t0, time of the last step reached, steps reached), advanced step by step.
   const advance = (k: number) => {

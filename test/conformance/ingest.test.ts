@@ -1,0 +1,123 @@
+/**
+ * Ingestion on every store: write-ahead-log segments in, each event exactly once — replays,
+ * duplicates within and across batches, torn and malformed records — values unchanged (quotes,
+ * separators, newlines, backslashes, Unicode, NULL against empty), the generator's bulk path,
+ * usage counts, and deleting one project without touching another.
+ */
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emptyEvent, type StoredEvent } from "../../src/events/event.js";
+import { rowsOf } from "./support/run-query.js";
+import { segmentDir, writeSegment } from "./support/segments.js";
+import { type OpenedStore, STORE_KINDS } from "./support/stores.js";
+
+const T0 = Date.UTC(2024, 2, 10, 12, 0, 0);
+const TRICKY = [
+  "plain",
+  "",
+  'with "quotes", commas',
+  "line\nbreak and\r\ncarriage",
+  "back\\slash \\' \\n",
+  "it's {p1:String} $1",
+  "Unicode: 日本語 — ünïcødé 🎉",
+  "tab\there\u0001control",
+];
+
+function event(project: string, id: string, at = T0, title: string | null = null): StoredEvent {
+  const e = emptyEvent(project, id, at);
+  e.event_type = "page_view";
+  e.page_title = title;
+  e.domain_userid = `${project}-visitor`;
+  return e;
+}
+
+const dir = segmentDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each(STORE_KINDS)("$name store", (kind) => {
+  let opened: OpenedStore;
+  const store = () => opened.store;
+  const count = async (project: string) =>
+    Number(
+      (await rowsOf(store(), project, { measures: ["TrackedEvents.count"] }))[0]?.[
+        "TrackedEvents.count"
+      ],
+    );
+
+  beforeAll(async () => {
+    if (kind.skip) return;
+    opened = await kind.open();
+  });
+  afterAll(async () => opened?.dispose());
+
+  describe.skipIf(kind.skip !== null)(
+    `ingest${kind.skip ? ` (skipped: ${kind.skip})` : ""}`,
+    () => {
+      it("loads each event once: replays and duplicates add nothing", async () => {
+        await store().createProject("once");
+        const batch = Array.from({ length: 50 }, (_, i) => event("once", `e${i}`, T0 + i * 1000));
+        const first = writeSegment(dir, batch.slice(0, 30));
+        // The second segment repeats ten events of the first, and one of its own.
+        const second = writeSegment(dir, [...batch.slice(20), event("once", "e49", T0 + 60_000)]);
+        expect(await store().loadSegments([first, second])).toBe(50);
+        expect(await count("once")).toBe(50);
+        // A crash after the load but before the log was trimmed: the same segments again.
+        expect(await store().loadSegments([first, second])).toBe(0);
+        expect(await store().loadSegments([second])).toBe(0);
+        // A client re-sends an event a minute later (new collector time): still one.
+        expect(
+          await store().loadSegments([writeSegment(dir, [event("once", "e3", T0 + 60_000)])]),
+        ).toBe(0);
+        expect(await count("once")).toBe(50);
+      });
+
+      it("keeps every value as sent, NULL apart from the empty string", async () => {
+        await store().createProject("values");
+        const events = TRICKY.map((title, i) => event("values", `v${i}`, T0 + i * 1000, title));
+        events.push(event("values", "vnull", T0, null));
+        await store().loadSegments([writeSegment(dir, events)]);
+        const rows = await rowsOf(store(), "values", {
+          dimensions: ["TrackedEvents.eventId", "TrackedEvents.pageTitle"],
+          ungrouped: true,
+          limit: 100,
+        });
+        const got = new Map(
+          rows.map((r) => [r["TrackedEvents.eventId"], r["TrackedEvents.pageTitle"]]),
+        );
+        expect(got).toEqual(new Map(events.map((e) => [e.event_id, e.page_title])));
+        for (const title of TRICKY) {
+          const filtered = await rowsOf(store(), "values", {
+            measures: ["TrackedEvents.count"],
+            filters: [{ member: "TrackedEvents.pageTitle", operator: "equals", values: [title] }],
+          });
+          expect(filtered[0]?.["TrackedEvents.count"], JSON.stringify(title)).toBe("1");
+        }
+      });
+
+      it("skips a torn last record and a malformed one", async () => {
+        await store().createProject("torn");
+        const good = [event("torn", "t1"), event("torn", "t2")];
+        const path = writeSegment(dir, good, 't3,torn,page_view,"unterminated');
+        expect(await store().loadSegments([path])).toBe(2);
+        const bad = writeSegment(dir, [event("torn", "t4")], 'x,torn,"a"b,c\n');
+        expect(await store().loadSegments([bad])).toBe(1);
+        expect(await count("torn")).toBe(3);
+      });
+
+      it("bulk-inserts generated events, counts usage, deletes one project only", async () => {
+        await store().createProject("bulk");
+        await store().createProject("kept");
+        await store().insertEvents(
+          Array.from({ length: 2000 }, (_, i) =>
+            event(i % 2 ? "bulk" : "kept", `b${i}`, T0 + i * 1000),
+          ),
+        );
+        expect(await count("bulk")).toBe(1000);
+        expect(await store().countEvents("bulk", T0, T0 + 1000 * 1000)).toBe(500);
+        await store().deleteProject("bulk");
+        expect(await count("bulk")).toBe(0);
+        expect(await count("kept")).toBe(1000);
+      });
+    },
+  );
+});
