@@ -49,7 +49,10 @@ export function createSender(o: SenderOptions): Sender {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let attempt = 0;
+  /** Whether the collector answered the last send; until it has, beacons may go nowhere. */
+  let answered = false;
   let stopped = false;
+  const beaconed = new WeakSet<TrackerEvent>();
 
   const save = () => o.store?.save(queue);
   const remove = (batch: TrackerEvent[]) => {
@@ -85,7 +88,8 @@ export function createSender(o: SenderOptions): Sender {
   const drain = async () => {
     while (queue.length > 0) {
       const batch = queue.slice(0, o.batchSize);
-      if ((await post(batch)) === "retry") {
+      answered = (await post(batch)) !== "retry";
+      if (!answered) {
         schedule(backoffDelay(attempt++, o.random));
         return;
       }
@@ -116,14 +120,18 @@ export function createSender(o: SenderOptions): Sender {
     },
     flush,
     beacon(send) {
+      // Pages fire both visibilitychange and pagehide when they go: one beacon per event.
+      const waiting = queue.filter((e) => !beaconed.has(e));
       const sent: TrackerEvent[] = [];
-      for (let i = 0; i < queue.length; i += o.batchSize) {
-        const batch = queue.slice(i, i + o.batchSize);
+      for (let i = 0; i < waiting.length; i += o.batchSize) {
+        const batch = waiting.slice(i, i + o.batchSize);
         if (send(o.endpoint, payloadBody(batch, Date.now()))) sent.push(...batch);
       }
-      // With the collector unreachable the beacons are likely lost too: keep the events for
-      // the next page load, which sends them again (duplicates are dropped by event id).
-      if (attempt === 0) remove(sent);
+      for (const e of sent) beaconed.add(e);
+      // sendBeacon only says it queued the request. Unless the collector just answered, it
+      // may be unreachable: keep the events for the next page load, which sends them again
+      // (the collector drops duplicate event ids).
+      if (answered) remove(sent);
     },
     size: () => queue.length,
     failing: () => attempt > 0,

@@ -1,7 +1,8 @@
 /**
  * Debian's Chromium driven by playwright-core, each launch over a fresh profile directory
- * (removed on close). The user agent is a desktop Chrome's: the collector flags "HeadlessChrome"
- * as a bot, and the query API leaves bots out.
+ * (removed on close). The user agent is a desktop Chrome's, set on the command line so that
+ * beacons sent while a page unloads carry it too: the collector flags "HeadlessChrome" as a
+ * bot, and the query API leaves bots out.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,8 +38,8 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
-    userAgent: USER_AGENT,
     args: [
+      `--user-agent=${USER_AGENT}`,
       "--no-sandbox",
       "--disable-gpu",
       "--no-first-run",

@@ -12,6 +12,8 @@ export interface CollectorProxy {
   failWith503: boolean;
   /** How many requests reached the proxy (preflights included). */
   requests: number;
+  /** The content type of every POST that reached the proxy (a beacon's is text/plain). */
+  postTypes: string[];
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
@@ -25,9 +27,11 @@ export async function startCollectorProxy(target: string): Promise<CollectorProx
     url: "",
     failWith503: false,
     requests: 0,
+    postTypes: [],
     async up() {
       server = createServer((req, res) => {
         proxy.requests++;
+        if (req.method === "POST") proxy.postTypes.push(req.headers["content-type"] ?? "");
         if (proxy.failWith503 && req.method === "POST") {
           res.writeHead(503, {
             "access-control-allow-origin": req.headers.origin ?? "*",
