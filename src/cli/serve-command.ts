@@ -3,7 +3,7 @@
  * generated credentials once, and stop gracefully on SIGTERM/SIGINT.
  */
 import type { Config } from "../config/config.js";
-import { startService } from "../server/service.js";
+import { type Service, startService } from "../server/service.js";
 import { generateInto } from "./generate-command.js";
 
 export const DEMO_PROJECT = "demo";
@@ -18,22 +18,29 @@ export async function serve(config: Config): Promise<void> {
       `\nGlimpse admin token (stored in ${config.GLIMPSE_DATA_DIR}/admin-token): ${ctx.secrets.adminToken}\n`,
     );
   }
-  if (config.GLIMPSE_DEMO && !(await ctx.projects.get(DEMO_PROJECT))) {
-    await ctx.projects.create({ id: DEMO_PROJECT, name: "Demo shop" });
-    const started = Date.now();
-    const n = await generateInto(ctx.store, DEMO_PROJECT, DEMO_EVENTS, 30, false);
-    app.log.info(
-      `demo project created with ${n} events over 30 days in ${Date.now() - started} ms`,
-    );
-  }
-  // Always printed, whatever the log level: scripts and people look for this line.
-  console.log(`Glimpse listening on ${service.url}`);
-
+  // Signals are handled from here on, also while the demo is being generated: a stop then
+  // waits for the generation to finish before the store closes.
+  let demo: Promise<unknown> = Promise.resolve();
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: stopping (flushing the write-ahead log)`);
+    await demo.catch(() => {});
     await service.stop();
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+
+  if (config.GLIMPSE_DEMO && !(await ctx.projects.get(DEMO_PROJECT))) {
+    demo = createDemo(service.ctx, app.log);
+    await demo;
+  }
+  // Always printed, whatever the log level: scripts and people look for this line.
+  console.log(`Glimpse listening on ${service.url}`);
+}
+
+async function createDemo(ctx: Service["ctx"], log: Service["app"]["log"]): Promise<void> {
+  await ctx.projects.create({ id: DEMO_PROJECT, name: "Demo shop" });
+  const started = Date.now();
+  const n = await generateInto(ctx.store, DEMO_PROJECT, DEMO_EVENTS, 30, false);
+  log.info(`demo project created with ${n} events over 30 days in ${Date.now() - started} ms`);
 }
