@@ -12,7 +12,7 @@ import type { ChartData } from "./series";
 const AXIS_TEXT = "#475569";
 const SPLIT_LINE = "#e2e8f0";
 
-const base = (data: { series: unknown[] }): ChartOption => ({
+const base = (data: { series: unknown[] }, axisName?: string): ChartOption => ({
   color: PALETTE,
   // Cube answers in UTC; the axes say the same days whatever the browser's time zone.
   useUTC: true,
@@ -34,7 +34,8 @@ const base = (data: { series: unknown[] }): ChartOption => ({
     left: 8,
     right: 16,
     top: 28,
-    bottom: data.series.length > 1 ? 36 : 8,
+    // Room for the legend and, below the axis, the axis name.
+    bottom: (data.series.length > 1 ? 28 : 0) + (axisName ? 24 : 8),
     outerBoundsMode: "same",
     outerBoundsContain: "axisLabel",
   },
@@ -59,7 +60,7 @@ export function timeChartOption(
   const bars = type === "ColumnChart" || type === "BarChart";
   const area = type === "AreaChart";
   return {
-    ...base(data),
+    ...base(data, options.xAxis?.name),
     tooltip: {
       trigger: "axis",
       valueFormatter: (v) => formatGrouped(Number(v)),

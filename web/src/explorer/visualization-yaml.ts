@@ -26,7 +26,9 @@ export function explorerQuery(choice: ExplorerChoice): CubeQuery {
   }
   if (!choice.timeDimension && choice.type !== "SingleStat")
     query.order = { [choice.measure]: "desc" };
-  query.limit = choice.limit;
+  // A row per period and dimension value: 100 rows would cut a split series short.
+  query.limit =
+    choice.timeDimension && choice.dimensions.length ? Math.max(choice.limit, 5000) : choice.limit;
   query.timezone = "UTC";
   return query;
 }
