@@ -78,7 +78,7 @@ projects
   .option(...dataDirOption)
   .action(async (id: string, flags: { name?: string; repository?: string; dataDir?: string }) => {
     projectIdArg(id);
-    const { store, projects: repo } = await openOffline(dataDir(flags.dataDir));
+    const { projects: repo, close } = await openOffline(dataDir(flags.dataDir));
     try {
       const project = await repo.create({
         id,
@@ -90,7 +90,7 @@ projects
       if (error instanceof ProjectExistsError) throw new CliError(error.message);
       throw error;
     } finally {
-      await store.close();
+      await close();
     }
   });
 projects
@@ -98,12 +98,12 @@ projects
   .description("list projects")
   .option(...dataDirOption)
   .action(async (flags: { dataDir?: string }) => {
-    const { store, projects: repo } = await openOffline(dataDir(flags.dataDir));
+    const { projects: repo, close } = await openOffline(dataDir(flags.dataDir));
     try {
       for (const p of await repo.list())
         console.log(`${p.id}\t${p.appId}\t${p.name}\t${p.repository ?? ""}`);
     } finally {
-      await store.close();
+      await close();
     }
   });
 
@@ -115,7 +115,7 @@ program
   .option(...dataDirOption)
   .action(async (project: string, flags: { events: number; days: number; dataDir?: string }) => {
     projectIdArg(project);
-    const { store, projects: repo } = await openOffline(dataDir(flags.dataDir));
+    const { store, projects: repo, close } = await openOffline(dataDir(flags.dataDir));
     try {
       if (!(await repo.get(project)))
         throw new CliError(
@@ -128,7 +128,7 @@ program
         `generated ${n} events for ${project} in ${seconds.toFixed(1)} s (${Math.round(n / seconds)} events/s)`,
       );
     } finally {
-      await store.close();
+      await close();
     }
   });
 

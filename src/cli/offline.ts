@@ -3,18 +3,16 @@
  * traffic generation). When a running service holds the store, says so and how to proceed.
  */
 import { resolve } from "node:path";
-import { DuckDbProjectRepository } from "../projects/repository.js";
-import { openDuckDb, StoreBusyError } from "../store/duckdb-database.js";
-import { DuckDbStore } from "../store/duckdb-store.js";
+import { loadConfig } from "../config/config.js";
+import { StoreBusyError } from "../store/duckdb-database.js";
+import { openStorage } from "../store/open-storage.js";
 
 export class CliError extends Error {}
 
 export async function openOffline(dataDir: string) {
   try {
-    const instance = await openDuckDb(dataDir);
-    const store = await DuckDbStore.open(instance);
-    const projects = await DuckDbProjectRepository.open(instance);
-    return { store, projects };
+    // The store and metadata as the environment configures them (GLIMPSE_STORE, DATABASE_URL).
+    return await openStorage({ ...loadConfig(process.env), GLIMPSE_DATA_DIR: dataDir });
   } catch (error) {
     if (error instanceof StoreBusyError) {
       throw new CliError(

@@ -13,9 +13,8 @@ import { Sessionizer } from "../ingest/enrich/sessions.js";
 import { VisitorHasher } from "../ingest/enrich/visitor.js";
 import { WriteAheadLog } from "../ingest/wal/write-ahead-log.js";
 import { ProjectDirectory } from "../projects/directory.js";
-import { DuckDbProjectRepository } from "../projects/repository.js";
-import { openDuckDb } from "../store/duckdb-database.js";
-import { DuckDbStore } from "../store/duckdb-store.js";
+import { openStorage } from "../store/open-storage.js";
+import { StoreUnavailableError } from "../store/store.js";
 import { buildApp } from "./app.js";
 import type { AppContext } from "./context.js";
 
@@ -39,9 +38,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
     adminToken: config.GLIMPSE_ADMIN_TOKEN,
     apiSecret: config.GLIMPSE_API_SECRET,
   });
-  const instance = await openDuckDb(dataDir, { memoryLimit: config.GLIMPSE_DUCKDB_MEMORY });
-  const store = await DuckDbStore.open(instance);
-  const projects = await DuckDbProjectRepository.open(instance);
+  // The store as configured (DuckDB, or ClickHouse), metadata in DuckDB or shared PostgreSQL.
+  const storage = await openStorage(config);
+  const { store, projects } = storage;
   const ctx: AppContext = { config, secrets, store, projects };
 
   let ready = false;
@@ -62,8 +61,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   const app = await buildApp({ ctx, collector, directory, ready: () => ready });
 
-  // Whatever an earlier run acknowledged but did not load is loaded before we listen.
-  await writer.drain();
+  // Whatever an earlier run acknowledged but did not load is loaded before we listen. A remote
+  // store that is down just now does not keep the collector from taking events into the log.
+  try {
+    await writer.drain();
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    app.log.warn({ err: error }, "the store is unreachable; events wait in the log");
+  }
   writer.start();
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   ready = true;
@@ -75,7 +80,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       await app.close();
       await writer.stop();
       await wal.close();
-      await store.close();
+      await storage.close();
     })();
     return stopping;
   };

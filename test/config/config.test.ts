@@ -50,6 +50,10 @@ describe("loadConfig", () => {
       GLIMPSE_DUCKDB_MEMORY: "512MB",
       GLIMPSE_TRUST_PROXY: "yes",
       GLIMPSE_LOG_LEVEL: "debug",
+      GLIMPSE_STORE: "clickhouse",
+      CLICKHOUSE_URL: "http://glimpse:secret@clickhouse:8123",
+      CLICKHOUSE_DATABASE_PREFIX: "gitlab_project_",
+      DATABASE_URL: "postgres://glimpse@postgres:5432/glimpse",
     });
     expect(config).toEqual({
       PORT: 9090,
@@ -64,6 +68,10 @@ describe("loadConfig", () => {
       GLIMPSE_DUCKDB_MEMORY: "512MB",
       GLIMPSE_TRUST_PROXY: true,
       GLIMPSE_LOG_LEVEL: "debug",
+      GLIMPSE_STORE: "clickhouse",
+      CLICKHOUSE_URL: "http://glimpse:secret@clickhouse:8123",
+      CLICKHOUSE_DATABASE_PREFIX: "gitlab_project_",
+      DATABASE_URL: "postgres://glimpse@postgres:5432/glimpse",
     });
   });
 

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { requireAdmin } from "../../server/admin-auth.js";
 import type { AppContext } from "../../server/context.js";
+import { StoreUnavailableError } from "../../store/store.js";
 import { QueryError } from "../errors.js";
 import { ContinueWaitRunner } from "../execute.js";
 import { type CompiledQuery, compileQuery, runCompiled } from "../index.js";
@@ -67,6 +68,9 @@ export async function registerQueryRoutes(
         return await work(request, reply);
       } catch (error) {
         if (error instanceof QueryError) return reply.code(400).send({ error: error.message });
+        // The store is down (e.g. ClickHouse unreachable): say so; the client may retry.
+        if (error instanceof StoreUnavailableError)
+          return reply.code(503).send({ error: `Store unavailable: ${error.message}` });
         request.log.error({ err: error }, "query failed");
         return reply.code(500).send({ error: "Internal error" });
       }

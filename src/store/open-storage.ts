@@ -1,0 +1,73 @@
+/**
+ * Opens where a service keeps things, as configured: the event store (GLIMPSE_STORE: embedded
+ * DuckDB in the data dir, or ClickHouse at CLICKHOUSE_URL) and project metadata (PostgreSQL at
+ * DATABASE_URL, shared by several service processes; else DuckDB in the data dir).
+ */
+import type { Config } from "../config/config.js";
+import { PostgresProjectRepository } from "../projects/postgres-repository.js";
+import { DuckDbProjectRepository, type ProjectRepository } from "../projects/repository.js";
+import { ProjectsWithStorage } from "../projects/store-hooks.js";
+import { ClickHouseStore } from "./clickhouse/clickhouse-store.js";
+import { openDuckDb } from "./duckdb-database.js";
+import { DuckDbStore } from "./duckdb-store.js";
+import type { Store } from "./store.js";
+
+export interface Storage {
+  store: Store;
+  projects: ProjectRepository;
+  /** Closes the store and the metadata connections. */
+  close(): Promise<void>;
+}
+
+type StorageConfig = Pick<
+  Config,
+  | "GLIMPSE_DATA_DIR"
+  | "GLIMPSE_DUCKDB_MEMORY"
+  | "GLIMPSE_STORE"
+  | "CLICKHOUSE_URL"
+  | "CLICKHOUSE_DATABASE_PREFIX"
+  | "DATABASE_URL"
+>;
+
+export async function openStorage(config: StorageConfig): Promise<Storage> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) await fn();
+  };
+  try {
+    // DuckDB is opened only when something lives in it.
+    const needsDuck = config.GLIMPSE_STORE === "duckdb" || config.DATABASE_URL === undefined;
+    const instance = needsDuck
+      ? await openDuckDb(config.GLIMPSE_DATA_DIR, { memoryLimit: config.GLIMPSE_DUCKDB_MEMORY })
+      : null;
+    if (instance) closers.push(async () => instance.closeSync());
+
+    let store: Store;
+    if (config.GLIMPSE_STORE === "clickhouse") {
+      const ch = await ClickHouseStore.open({
+        url: config.CLICKHOUSE_URL ?? "",
+        databasePrefix: config.CLICKHOUSE_DATABASE_PREFIX,
+      });
+      closers.push(() => ch.close());
+      store = ch;
+    } else {
+      // DuckDbStore.close also closes the instance.
+      closers.pop();
+      store = await DuckDbStore.open(instance as NonNullable<typeof instance>);
+      closers.push(() => store.close());
+    }
+
+    let repository: ProjectRepository;
+    if (config.DATABASE_URL) {
+      const pg = await PostgresProjectRepository.open(config.DATABASE_URL);
+      closers.push(() => pg.close());
+      repository = pg;
+    } else {
+      repository = await DuckDbProjectRepository.open(instance as NonNullable<typeof instance>);
+    }
+    return { store, projects: new ProjectsWithStorage(repository, store), close };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}
