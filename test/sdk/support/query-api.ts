@@ -20,7 +20,15 @@ export interface QueryApi {
   ): Promise<Record<string, number>>;
 }
 
-export async function queryApi(service: TestService, projectId: string): Promise<QueryApi> {
+/**
+ * `includingBots` counts events the collector flagged as bots too, as the segment
+ * TrackedEvents.includingBots does (the default, like GitLab's dashboards, leaves them out).
+ */
+export async function queryApi(
+  service: TestService,
+  projectId: string,
+  { includingBots = false } = {},
+): Promise<QueryApi> {
   const minted = await fetch(`${service.url}/api/v1/projects/${projectId}/query-token`, {
     method: "POST",
     headers: service.admin,
@@ -37,7 +45,8 @@ export async function queryApi(service: TestService, projectId: string): Promise
         operator: "equals",
         values: [value],
       }));
-      const query = { measures: ["TrackedEvents.count"], dimensions, filters };
+      const segments = includingBots ? ["TrackedEvents.includingBots"] : [];
+      const query = { measures: ["TrackedEvents.count"], dimensions, filters, segments };
       const response = await fetch(
         `${service.url}/cubejs-api/v1/load?query=${encodeURIComponent(JSON.stringify(query))}`,
         { headers: { authorization: token } },
