@@ -73,7 +73,7 @@ describe("send queue", () => {
     const start = Date.now();
     sender.add(event(1));
     await expect.poll(() => received.length).toBe(1);
-    expect(received[0]?.at - start).toBeGreaterThanOrEqual(140);
+    expect((received[0]?.at ?? 0) - start).toBeGreaterThanOrEqual(140);
     sender.stop();
   });
 
