@@ -1,0 +1,62 @@
+/** A Snowplow tracker's batches, as the service's load tests send them. */
+import { randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+
+export interface SentEvent {
+  e: "pv";
+  eid: string;
+  aid: string;
+  url: string;
+  duid: string;
+}
+
+export function batch(appId: string, size: number): SentEvent[] {
+  return Array.from({ length: size }, (_, i) => ({
+    e: "pv",
+    eid: randomUUID(),
+    aid: appId,
+    url: `https://shop.example/p${i % 5}`,
+    duid: `visitor-${i % 7}`,
+  }));
+}
+
+/** POSTs a batch to the tp2 endpoint; true when the collector acknowledged it. */
+export async function send(url: string, events: readonly SentEvent[]): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/com.snowplowanalytics.snowplow/tp2`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        schema: "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4",
+        data: events,
+      }),
+    });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** A query API token for `projectId`, signed as GitLab signs them. */
+export function token(projectId: string, secret: string): Promise<string> {
+  return new SignJWT({ appId: projectId, iss: "gitlab" })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setExpirationTime("180s")
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** POSTs a Cube query to the service's query API. */
+export async function load(
+  url: string,
+  projectId: string,
+  secret: string,
+  query: unknown,
+): Promise<{ status: number; body: { error?: string; data?: Array<Record<string, string>> } }> {
+  const response = await fetch(`${url}/cubejs-api/v1/load`, {
+    method: "POST",
+    headers: { authorization: await token(projectId, secret), "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: (await response.json()) as { error?: string } };
+}
