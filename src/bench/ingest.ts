@@ -6,7 +6,8 @@
  *    of 50 events (every event with its own id, as trackers send them), counting only events
  *    that were acknowledged and then found in DuckDB.
  * Prints events/s, p50/p99 acknowledgement latency, peak RSS of the service, and our
- * single-event req/s as a ratio of the bare server's.
+ * single-event req/s as a ratio of the bare server's. `-- --store clickhouse` runs the service
+ * on ClickHouse (CLICKHOUSE_URL, or a throwaway server) instead of DuckDB.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -14,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { clickHouseForBench, storeFlag } from "./bench-store.js";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 /** Concurrent client connections of each run. */
@@ -176,7 +178,12 @@ async function stored(url: string, token: string, project: string): Promise<numb
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:ingest — ${DURATION_S} s per run, Node ${process.version}\n`);
+  const kind = storeFlag(process.argv.slice(2));
+  const clickhouse = kind === "clickhouse" ? await clickHouseForBench() : null;
+  const storeName = clickhouse ? "ClickHouse" : "DuckDB";
+  console.log(
+    `bench:ingest — ${DURATION_S} s per run, Node ${process.version}, store ${storeName}\n`,
+  );
 
   const bare = await startProcess(["-e", BARE_SERVER], {});
   const bareRun = await load(bare.url, "APPID", 1, CONNECTIONS);
@@ -195,6 +202,7 @@ async function main(): Promise<void> {
       GLIMPSE_DEMO: "false",
       GLIMPSE_ADMIN_TOKEN: token,
       GLIMPSE_LOG_LEVEL: "warn",
+      ...(clickhouse ? { GLIMPSE_STORE: "clickhouse", CLICKHOUSE_URL: clickhouse.url } : {}),
     },
   );
   try {
@@ -228,7 +236,7 @@ async function main(): Promise<void> {
       const landedSeconds = (Date.now() - started) / 1000;
       console.log("");
       console.log(
-        `batched: ${acknowledged} events acknowledged, all in DuckDB ${landedSeconds.toFixed(1)} s after the run began → ${Math.round(acknowledged / landedSeconds)} events/s durable and stored (target ≥ 150000)`,
+        `batched: ${acknowledged} events acknowledged, all in ${storeName} ${landedSeconds.toFixed(1)} s after the run began → ${Math.round(acknowledged / landedSeconds)} events/s durable and stored (target ≥ 150000)`,
       );
       if (landed < acknowledged)
         console.log(`WARNING: ${acknowledged - landed} acknowledged events not found in the store`);
@@ -245,6 +253,7 @@ async function main(): Promise<void> {
     service.child.kill("SIGTERM");
     await new Promise((r) => service.child.once("exit", r));
     rmSync(dataDir, { recursive: true, force: true });
+    await clickhouse?.close();
   }
 }
 

@@ -8,6 +8,7 @@
  *    one warm-up run, and prints p50/p95 per query.
  * 3. Prints the compiler's own time per query: validate + plan + render + shape, no database.
  * Targets: p50 ≤ 150 ms at 10M events; compiler ≤ 1 ms.
+ * `-- --store clickhouse` measures ClickHouse instead (CLICKHOUSE_URL, or a throwaway server).
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,8 +19,11 @@ import { BUILTIN_QUERIES } from "../query/builtin-queries.js";
 import { compileQuery } from "../query/index.js";
 import { builtInModel } from "../query/model/load-model.js";
 import { shapeResult } from "../query/shape.js";
+import { ClickHouseStore } from "../store/clickhouse/clickhouse-store.js";
 import { openDuckDb } from "../store/duckdb-database.js";
 import { DuckDbStore } from "../store/duckdb-store.js";
+import type { Store } from "../store/store.js";
+import { clickHouseForBench, storeFlag } from "./bench-store.js";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -33,11 +37,22 @@ function percentile(sorted: readonly number[], p: number): number {
 async function main(): Promise<void> {
   const keep = process.env.BENCH_DATA_DIR;
   const dataDir = keep ?? mkdtempSync(join(tmpdir(), "glimpse-bench-query-"));
-  const reuse = keep !== undefined && existsSync(join(dataDir, "glimpse.duckdb"));
-  const instance = await openDuckDb(dataDir, { memoryLimit: process.env.BENCH_MEMORY ?? "4GB" });
-  const store = await DuckDbStore.open(instance);
+  const kind = storeFlag(process.argv.slice(2));
+  const clickhouse = kind === "clickhouse" ? await clickHouseForBench() : null;
+  const reuse =
+    keep !== undefined && (clickhouse !== null || existsSync(join(dataDir, "glimpse.duckdb")));
+  const store: Store = clickhouse
+    ? await ClickHouseStore.open({ url: clickhouse.url, databasePrefix: "glimpse_" })
+    : await DuckDbStore.open(
+        await openDuckDb(dataDir, { memoryLimit: process.env.BENCH_MEMORY ?? "4GB" }),
+      );
+  const label =
+    store instanceof ClickHouseStore
+      ? `ClickHouse ${store.serverVersion}`
+      : `DuckDB, ${process.env.BENCH_THREADS ?? 2} threads`;
   try {
-    const stored = Number((await store.query("SELECT count(*) AS n FROM events"))[0]?.n ?? 0);
+    await store.createProject(PROJECT);
+    const stored = await store.countEvents(PROJECT, 0, Date.now() + 86_400_000);
     if (!reuse || stored < EVENTS) {
       if (stored > 0) await store.deleteProject(PROJECT);
       const started = performance.now();
@@ -59,20 +74,19 @@ async function main(): Promise<void> {
     }
 
     const model = builtInModel();
-    console.log(
-      `\n${RUNS} runs per query at ${EVENTS} events (DuckDB, ${process.env.BENCH_THREADS ?? 2} threads)\n`,
-    );
+    console.log(`\n${RUNS} runs per query at ${EVENTS} events (${label})\n`);
     console.log("query                        p50 ms   p95 ms   compiler ms   rows");
     const failures: string[] = [];
     for (const [name, query] of Object.entries(BUILTIN_QUERIES)) {
-      const [compiled] = compileQuery(model, query, { projectId: PROJECT, dialect: "duckdb" });
+      const [compiled] = compileQuery(model, query, { projectId: PROJECT, dialect: store.dialect });
       if (!compiled) throw new Error(`${name} compiled to nothing`);
       const { sql, params } = compiled.rendered;
-      let rows = await store.query(sql, params);
+      const scope = { projectId: PROJECT };
+      let rows = await store.query(sql, params, scope);
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const t = performance.now();
-        rows = await store.query(sql, params);
+        rows = await store.query(sql, params, scope);
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);
@@ -81,8 +95,8 @@ async function main(): Promise<void> {
       const now = Date.now();
       const t = performance.now();
       for (let i = 0; i < COMPILER_RUNS; i++) {
-        const [c] = compileQuery(model, query, { projectId: PROJECT, dialect: "duckdb", now });
-        if (c) shapeResult(c.plan, rows, { dbType: "duckdb", now });
+        const [c] = compileQuery(model, query, { projectId: PROJECT, dialect: store.dialect, now });
+        if (c) shapeResult(c.plan, rows, { dbType: store.dialect, now });
       }
       const compilerMs = (performance.now() - t) / COMPILER_RUNS;
 
@@ -101,6 +115,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await store.close();
+    await clickhouse?.close();
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -5,9 +5,9 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { missingServers } from "../../src/devservers/available.js";
+import { type ClickHouseServer, startClickHouse } from "../../src/devservers/clickhouse.js";
 import { BindError, bindClickHouse, literal } from "../../src/query/sql/clickhouse-bind.js";
-import { missingServers } from "../servers/available.js";
-import { type ClickHouseServer, startClickHouse } from "../servers/clickhouse.js";
 
 describe("binding", () => {
   it("writes a literal of each placeholder type", () => {

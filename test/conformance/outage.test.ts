@@ -5,9 +5,9 @@
  * exactly once — counted by ClickHouse itself, with and without FINAL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { missingServers } from "../../src/devservers/available.js";
+import { type ClickHouseServer, startClickHouse } from "../../src/devservers/clickhouse.js";
 import { startTestService, type TestService } from "../helpers/service.js";
-import { missingServers } from "../servers/available.js";
-import { type ClickHouseServer, startClickHouse } from "../servers/clickhouse.js";
 import { batch, load, send } from "./support/snowplow.js";
 
 const skip = missingServers();

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { missingServers } from "../../src/devservers/available.js";
+import { type PostgresServer, startPostgres } from "../../src/devservers/postgres.js";
 import { PostgresProjectRepository } from "../../src/projects/postgres-repository.js";
 import {
   DuckDbProjectRepository,
@@ -14,8 +16,6 @@ import {
   type ProjectRepository,
 } from "../../src/projects/repository.js";
 import { openDuckDb } from "../../src/store/duckdb-database.js";
-import { missingServers } from "../servers/available.js";
-import { type PostgresServer, startPostgres } from "../servers/postgres.js";
 
 interface Opened {
   repo: ProjectRepository;

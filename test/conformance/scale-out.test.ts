@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { missingServers } from "../servers/available.js";
-import { type ClickHouseServer, startClickHouse } from "../servers/clickhouse.js";
-import { type PostgresServer, startPostgres } from "../servers/postgres.js";
+import { missingServers } from "../../src/devservers/available.js";
+import { type ClickHouseServer, startClickHouse } from "../../src/devservers/clickhouse.js";
+import { type PostgresServer, startPostgres } from "../../src/devservers/postgres.js";
 import { batch, load, send } from "./support/snowplow.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

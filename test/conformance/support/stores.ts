@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { missingServers } from "../../../src/devservers/available.js";
+import { type ClickHouseServer, startClickHouse } from "../../../src/devservers/clickhouse.js";
 import { ClickHouseStore } from "../../../src/store/clickhouse/clickhouse-store.js";
 import { openDuckDb } from "../../../src/store/duckdb-database.js";
 import { DuckDbStore } from "../../../src/store/duckdb-store.js";
 import type { Store } from "../../../src/store/store.js";
-import { missingServers } from "../../servers/available.js";
-import { type ClickHouseServer, startClickHouse } from "../../servers/clickhouse.js";
 
 export interface OpenedStore {
   store: Store;
