@@ -71,6 +71,7 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
   };
 
   const start = async () => {
+    if (child && child.exitCode === null) return; // already running
     const proc = spawn(CLICKHOUSE_SERVER, [`--config-file=${join(dir, "config.xml")}`], {
       cwd: dir,
       stdio: "ignore",
