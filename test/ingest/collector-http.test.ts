@@ -200,6 +200,36 @@ describe("Jitsu", () => {
     });
   });
 
+  it("server-side events: the backend's own agent and address are not the user's", async () => {
+    const s2s = await fetch(`${service.url}/api/v1/s2s/event?token=${appId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "node" },
+      body: JSON.stringify({
+        event_type: "invoice_paid",
+        user: { id: "u-9" },
+        url: "https://shop.example.com/s2s",
+      }),
+    });
+    expect(s2s.status).toBe(200);
+    const srv = await fetch(`${service.url}${TP2}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "node" },
+      body: JSON.stringify({
+        schema: PAYLOAD_SCHEMA,
+        data: [{ e: "pv", p: "srv", aid: appId, uid: "u-9", url: "https://shop.example.com/srv" }],
+      }),
+    });
+    expect(srv.status).toBe(200);
+    await settle(service);
+    const stored = await rows(
+      "SELECT page_urlpath, is_bot, useragent, ip FROM events WHERE page_urlpath IN ('/s2s', '/srv') ORDER BY 1",
+    );
+    expect(stored).toEqual([
+      { page_urlpath: "/s2s", is_bot: false, useragent: null, ip: null },
+      { page_urlpath: "/srv", is_bot: false, useragent: null, ip: null },
+    ]);
+  });
+
   it("refuses an unknown or missing token with 403 and stores nothing", async () => {
     const before = await countEvents(service, "shop");
     for (const path of ["/api/v1/event?token=nope", "/api/v1/event"]) {

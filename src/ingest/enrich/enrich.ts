@@ -15,6 +15,8 @@ export interface RequestContext {
   userAgent: string | null;
   /** The tracker asked for anonymous tracking (`SP-Anonymous: *`). */
   anonymousHeader: boolean;
+  /** A backend sent the request (Jitsu's s2s endpoint): its agent and IP are not the user's. */
+  serverSide?: boolean;
 }
 
 export interface Enricher {
@@ -28,12 +30,15 @@ export function enrich(
   request: RequestContext,
   payloadIp: string | null,
 ): void {
-  const userAgent = event.useragent ?? request.userAgent;
+  // A server-side tracker's own agent and address say nothing of the user (and its HTTP
+  // library would be flagged as a bot): only what the payload carries counts.
+  const serverSide = request.serverSide === true || event.platform === "srv";
+  const userAgent = event.useragent ?? (serverSide ? null : request.userAgent);
   event.useragent = userAgent;
   if (userAgent) Object.assign(event, parseAgent(userAgent));
   enrichUrls(event);
 
-  const ip = payloadIp ?? request.ip;
+  const ip = payloadIp ?? (serverSide ? "" : request.ip);
   const anonymous =
     request.anonymousHeader || (event.domain_userid === null && event.user_id === null);
   event.anonymous = anonymous;

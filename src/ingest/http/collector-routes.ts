@@ -19,10 +19,13 @@ const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 interface Protocol {
   decode: Decoder;
   keyOf: (item: unknown) => string | null;
+  serverSide?: boolean;
 }
 const SNOWPLOW: Protocol = { decode: decodeSnowplowEvent, keyOf: snowplowAppId };
 /** Jitsu names its key once per request (`?token=`), never per event. */
 const JITSU: Protocol = { decode: decodeJitsuEvent, keyOf: () => null };
+/** Jitsu's server-to-server endpoint: the request comes from a backend, not the user's browser. */
+const JITSU_S2S: Protocol = { ...JITSU, serverSide: true };
 
 class BadRequest extends Error {
   constructor(
@@ -77,6 +80,7 @@ export async function registerCollectorRoutes(
         ip: request.ip,
         userAgent: request.headers["user-agent"] ?? null,
         anonymousHeader: request.headers["sp-anonymous"] !== undefined,
+        serverSide: protocol.serverSide === true,
       };
       try {
         const result = await collector.collect(context);
@@ -124,15 +128,14 @@ export async function registerCollectorRoutes(
     scope.get("/i", pixel);
     scope.get("/com.snowplowanalytics.snowplow/i", pixel);
 
-    const jitsu = (
-      request: FastifyRequest<{ Querystring: { token?: string } }>,
-      reply: FastifyReply,
-    ) => {
-      const token = request.query.token ?? headerToken(request);
-      return handle(request, reply, () => jitsuBatch(request.body), JITSU, token || null);
-    };
-    scope.post("/api/v1/event", jitsu);
-    scope.post("/api/v1/s2s/event", jitsu);
+    const jitsu =
+      (protocol: Protocol) =>
+      (request: FastifyRequest<{ Querystring: { token?: string } }>, reply: FastifyReply) => {
+        const token = request.query.token ?? headerToken(request);
+        return handle(request, reply, () => jitsuBatch(request.body), protocol, token || null);
+      };
+    scope.post("/api/v1/event", jitsu(JITSU));
+    scope.post("/api/v1/s2s/event", jitsu(JITSU_S2S));
   });
 }
 
