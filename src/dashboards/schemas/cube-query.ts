@@ -2,6 +2,7 @@
  * JSON Schema of a Cube query as GitLab's visualizations write it (reference §6), and of the
  * `queryOverrides` a panel merges into it.
  */
+import { GRANULARITIES, OPERATORS } from "../../query/query-schema.js";
 
 const member = {
   type: "string",
@@ -21,32 +22,13 @@ const dateRange = {
 
 const timeDimensionProperties = {
   dimension: { $ref: "#/definitions/member" },
-  granularity: { enum: ["second", "minute", "hour", "day", "week", "month", "quarter", "year"] },
+  granularity: { enum: GRANULARITIES },
   dateRange: { $ref: "#/definitions/dateRange" },
   compareDateRange: { type: "array", items: { $ref: "#/definitions/dateRange" } },
 } as const;
 
-const FILTER_OPERATORS = [
-  "equals",
-  "notEquals",
-  "contains",
-  "notContains",
-  "startsWith",
-  "notStartsWith",
-  "endsWith",
-  "notEndsWith",
-  "gt",
-  "gte",
-  "lt",
-  "lte",
-  "set",
-  "notSet",
-  "inDateRange",
-  "notInDateRange",
-  "beforeDate",
-  "afterDate",
-  "measureFilter",
-] as const;
+// The query API's own lists: a dashboard may use exactly what the query API accepts.
+const FILTER_OPERATORS = OPERATORS;
 
 const queryProperties = {
   measures: members,
