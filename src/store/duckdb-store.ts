@@ -1,7 +1,8 @@
 /**
  * The embedded DuckDB event store. One `events` table for all projects (every compiled query
  * carries `project_id = $n`); bulk loads go through DuckDB's own CSV reader, so write-ahead-log
- * segments are inserted in one statement without row-by-row work in Node.
+ * segments are inserted in one statement without row-by-row work in Node. Every insert also
+ * refreshes the sessions rollup (duckdb-sessions.ts) that the Sessions cube reads.
  */
 import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
@@ -15,6 +16,7 @@ import {
   type StoredEvent,
 } from "../events/event.js";
 import { eventToCsv } from "../events/event-csv.js";
+import { deleteProjectSessions, ensureSessionsRollup, refreshSessions } from "./duckdb-sessions.js";
 import type { Row, SqlParam, Store } from "./store.js";
 
 const SQL_TYPES: Record<ColumnType, string> = {
@@ -60,6 +62,7 @@ export class DuckDbStore implements Store {
   static async open(instance: DuckDBInstance): Promise<DuckDbStore> {
     const writer = await instance.connect();
     await writer.run(EVENTS_DDL);
+    await ensureSessionsRollup(writer);
     return new DuckDbStore(instance, writer);
   }
 
@@ -94,6 +97,7 @@ export class DuckDbStore implements Store {
       const result = await this.writer.run(
         `INSERT INTO events (${columnList}) SELECT * FROM incoming`,
       );
+      await refreshSessions(this.writer, "incoming");
       await this.writer.run("DROP TABLE incoming");
       await this.writer.run("COMMIT");
       return Number(result.rowsChanged);
@@ -107,10 +111,18 @@ export class DuckDbStore implements Store {
     if (events.length === 0) return;
     const file = join(tmpdir(), `glimpse-bulk-${randomUUID()}.csv`);
     await writeFile(file, events.map(eventToCsv).join(""), { mode: 0o600 });
+    await this.writer.run("BEGIN TRANSACTION");
     try {
       await this.writer.run(
-        `INSERT INTO events (${columnList}) SELECT ${selectList} FROM ${readCsv([file])}`,
+        `CREATE OR REPLACE TEMP TABLE inserted AS SELECT ${selectList} FROM ${readCsv([file])}`,
       );
+      await this.writer.run(`INSERT INTO events (${columnList}) SELECT * FROM inserted`);
+      await refreshSessions(this.writer, "inserted");
+      await this.writer.run("DROP TABLE inserted");
+      await this.writer.run("COMMIT");
+    } catch (error) {
+      await this.writer.run("ROLLBACK").catch(() => {});
+      throw error;
     } finally {
       await rm(file, { force: true });
     }
@@ -138,6 +150,7 @@ export class DuckDbStore implements Store {
 
   async deleteProject(projectId: string): Promise<void> {
     await this.writer.run("DELETE FROM events WHERE project_id = $1", [projectId]);
+    await deleteProjectSessions(this.writer, projectId);
   }
 
   async close(): Promise<void> {

@@ -184,6 +184,18 @@ cubes:
       /only through \{events\}/,
     ],
     [
+      "the sessions rollup read around the project filter",
+      "cubes:\n  - name: X\n    sql: SELECT * FROM {sessions} UNION ALL SELECT * FROM sessions_rollup\n",
+      3,
+      /only through \{events\}/,
+    ],
+    [
+      "sessions in a dialect that keeps none",
+      "cubes:\n  - name: X\n    sql:\n      duckdb: SELECT * FROM {sessions}\n      clickhouse: SELECT * FROM {sessions}\n",
+      4,
+      /\{events\}/,
+    ],
+    [
       "a circular measure",
       'cubes:\n  - name: X\n    sql_table: events\n    measures:\n      - { name: a, type: number, sql: "{b}" }\n      - { name: b, type: number, sql: "{a}" }\n',
       5,

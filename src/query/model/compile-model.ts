@@ -214,17 +214,27 @@ function compileCube(source: CubeSource, file: string, fail: Fail): Cube {
     const text = source.sql;
     cubeSource = perDialect((d) => {
       const sql = textFor(text, d);
-      if (!sql.includes("{events}"))
-        fail(["sql"], "cube sql must read the project's events as {events}");
-      const outside = sql.replace(/'(?:[^']|'')*'/g, "''").replaceAll("{events}", "");
-      if (/\bevents\b/i.test(outside)) {
+      // DuckDB's store also keeps one row per session (the sessions rollup), read as {sessions}.
+      const sources = d === "duckdb" ? ["{events}", "{sessions}"] : ["{events}"];
+      if (!sources.some((s) => sql.includes(s)))
         fail(
           ["sql"],
-          "cube sql must read events only through {events}, which keeps a query inside one project",
+          `cube sql must read the project's events as {events}${d === "duckdb" ? " (or its sessions as {sessions})" : ""}`,
+        );
+      const outside = sources.reduce(
+        (text, s) => text.replaceAll(s, ""),
+        sql.replace(/'(?:[^']|'')*'/g, "''"),
+      );
+      if (/\b(events|sessions_rollup)\b/i.test(outside)) {
+        fail(
+          ["sql"],
+          "cube sql must read events only through {events} (and sessions only through {sessions}), which keeps a query inside one project",
         );
       }
       return expand(sql, (ref) =>
-        ref === "events" ? "{events}" : fail(["sql"], unknownReference(ref, source.name)),
+        sources.includes(`{${ref}}`)
+          ? `{${ref}}`
+          : fail(["sql"], unknownReference(ref, source.name)),
       );
     });
   }

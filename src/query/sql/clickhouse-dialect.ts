@@ -34,6 +34,7 @@ export const clickhouseDialect: Dialect = {
   // `events` is the project's own table: binding qualifies it with the project's database.
   eventsScan: (projectId, includeBots) =>
     `(SELECT * FROM events FINAL WHERE project_id = ${projectId}${includeBots ? "" : " AND is_bot = 0"})`,
+  sessionsScan: null,
   timeBucket(expr, granularity, zone) {
     const wall = zone === null ? expr : `toTimeZone(${expr}, ${zone})`;
     if (granularity === null) return wall;

@@ -21,6 +21,11 @@ export interface Dialect {
   /** The project's events: the only way compiled SQL reads the events table. */
   eventsScan(projectId: string, includeBots: boolean): string;
   /**
+   * The project's sessions (one row per session, as the Sessions cube derives them from the
+   * events of `eventsScan`), for stores that keep them; read by cube SQL as `{sessions}`.
+   */
+  readonly sessionsScan: ((projectId: string, includeBots: boolean) => string) | null;
+  /**
    * `expr` (a UTC timestamp) as wall time in the zone bound at `zone` (null: UTC), truncated to
    * `granularity` (null: not truncated).
    */

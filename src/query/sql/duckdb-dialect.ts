@@ -18,6 +18,9 @@ export const duckdbDialect: Dialect = {
     kind === "string" ? `$${index}` : `CAST($${index} AS ${CASTS[kind]})`,
   eventsScan: (projectId, includeBots) =>
     `(SELECT * FROM events WHERE project_id = ${projectId}${includeBots ? "" : " AND NOT is_bot"})`,
+  // The store's rollup (store/duckdb-sessions.ts): rows aggregated over the same events.
+  sessionsScan: (projectId, includeBots) =>
+    `(SELECT * FROM sessions_rollup WHERE project_id = ${projectId} AND ${includeBots ? "for_all" : "for_humans"})`,
   timeBucket(expr, granularity, zone) {
     // timezone('UTC', ts) reads the naive value as UTC; timezone(zone, tstz) gives wall time there.
     const wall = zone === null ? expr : `timezone(${zone}, timezone('UTC', ${expr}))`;

@@ -34,7 +34,11 @@ export function renderQuery(plan: QueryPlan, dialect: Dialect, projectId: string
   if (cube.source === "events") {
     source = scan;
   } else {
-    const rows = cube.source[d].replaceAll("{events}", scan);
+    let rows = cube.source[d].replaceAll("{events}", scan);
+    if (rows.includes("{sessions}")) {
+      if (!dialect.sessionsScan) throw new Error(`${d} keeps no sessions to read`);
+      rows = rows.replaceAll("{sessions}", dialect.sessionsScan(project, query.includeBots));
+    }
     const windows = plan.windowColumns.map(
       (w) => `${cube.windowColumns.get(w)?.[d]} AS ${dialect.quote(w)}`,
     );

@@ -1,0 +1,152 @@
+/**
+ * DuckDB's sessions rollup (store/duckdb-sessions.ts) must always equal the GROUP BY over the
+ * stored events that the Sessions cube stands for: after many segment loads in any order (a
+ * session spread over several batches, its earliest event arriving last), replays and
+ * duplicates, sessions mixing bot and human events, the generator's insert path, a database
+ * from before the rollup, and a project's deletion.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DuckDBInstance } from "@duckdb/node-api";
+import { afterEach, describe, expect, it } from "vitest";
+import type { StoredEvent } from "../../src/events/event.js";
+import { eventToCsv } from "../../src/events/event-csv.js";
+import { openDuckDb } from "../../src/store/duckdb-database.js";
+import { DuckDbStore } from "../../src/store/duckdb-store.js";
+import { buildEvents } from "./support/dataset.js";
+
+/** The sessions as the cube defines them: written out here, apart from the store's SQL. */
+const GROUPED = (humansOnly: boolean) => `
+  SELECT project_id, session_id,
+    arg_min(COALESCE(domain_userid, user_id), derived_tstamp) AS user_key, max(user_id) AS user_id,
+    min(derived_tstamp) AS start_at, max(derived_tstamp) AS end_at, count(*) AS number_events,
+    arg_min(page_urlpath, derived_tstamp) AS page_urlpath, arg_min(page_title, derived_tstamp) AS page_title,
+    arg_min(agent_name, derived_tstamp) AS agent_name, arg_min(agent_version, derived_tstamp) AS agent_version,
+    arg_min(os_family, derived_tstamp) AS os_family
+  FROM events WHERE session_id IS NOT NULL ${humansOnly ? "AND NOT is_bot" : ""}
+  GROUP BY project_id, session_id ORDER BY project_id, session_id`;
+
+const ROLLUP = (humansOnly: boolean) => `
+  SELECT project_id, session_id, user_key, user_id, start_at, end_at, number_events,
+    page_urlpath, page_title, agent_name, agent_version, os_family
+  FROM sessions_rollup WHERE ${humansOnly ? "for_humans" : "for_all"}
+  ORDER BY project_id, session_id`;
+
+const dirs: string[] = [];
+let open: { instance: DuckDBInstance; store: DuckDbStore } | null = null;
+
+async function openStore(dir?: string) {
+  const dataDir = dir ?? mkdtempSync(join(tmpdir(), "glimpse-sessions-rollup-"));
+  if (!dir) dirs.push(dataDir);
+  const instance = await openDuckDb(dataDir, { memoryLimit: "512MB" });
+  const store = await DuckDbStore.open(instance);
+  open = { instance, store };
+  return { dataDir, instance, store };
+}
+
+afterEach(async () => {
+  await open?.store.close();
+  open = null;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function expectRollupMatches(store: DuckDbStore): Promise<void> {
+  for (const humansOnly of [true, false]) {
+    const rollup = await store.query(ROLLUP(humansOnly));
+    expect(rollup.length).toBeGreaterThan(0);
+    expect(rollup).toEqual(await store.query(GROUPED(humansOnly)));
+  }
+  // One row per session and scan.
+  const [dups] = await store.query(
+    `SELECT count(*) - count(DISTINCT (project_id, session_id, for_humans)) AS h,
+            count(*) FILTER (WHERE for_all) - count(DISTINCT (project_id, session_id)) FILTER (WHERE for_all) AS a
+     FROM sessions_rollup`,
+  );
+  expect(dups).toEqual({ h: "0", a: "0" });
+}
+
+/** A deterministic shuffle, so that sessions spread over batches in any order. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/** The dataset plus sessions whose bot events come first (so both scans' rows differ). */
+function dataset(): StoredEvent[] {
+  const events = [...buildEvents("alpha", 1, 40), ...buildEvents("beta", 2, 8)];
+  for (const e of events.filter((x) => x.session_id?.endsWith("-s0")).slice(0, 30)) {
+    // A bot event a minute before the session's first, with other agent and page.
+    events.push({
+      ...e,
+      event_id: `${e.event_id}-bot`,
+      derived_tstamp: e.derived_tstamp - 60_000,
+      collector_tstamp: e.collector_tstamp - 60_000,
+      is_bot: true,
+      agent_name: "Googlebot",
+      page_urlpath: "/robots.txt",
+      user_id: "zz-bot",
+    });
+  }
+  return events;
+}
+
+describe("sessions rollup", () => {
+  it("equals the GROUP BY over events after many loads, replays and duplicates", async () => {
+    const { dataDir, store } = await openStore();
+    const events = shuffled(dataset(), 7);
+    const segments: string[] = [];
+    const size = Math.ceil(events.length / 9);
+    for (let i = 0; i * size < events.length; i++) {
+      const batch = events.slice(i * size, (i + 1) * size);
+      // Each segment repeats a few events of itself and of the previous one.
+      const repeats = [...batch.slice(0, 3), ...events.slice(Math.max(0, i * size - 5), i * size)];
+      const file = join(dataDir, `segment-${i}.csv`);
+      writeFileSync(file, [...batch, ...repeats].map(eventToCsv).join(""));
+      segments.push(file);
+    }
+    let loaded = 0;
+    for (let i = 0; i < segments.length; i += 2) {
+      loaded += await store.loadSegments(segments.slice(i, i + 2));
+      await expectRollupMatches(store);
+    }
+    expect(loaded).toBe(events.length);
+    // Replaying everything changes nothing.
+    expect(await store.loadSegments(segments)).toBe(0);
+    await expectRollupMatches(store);
+
+    // A session that spans batches: its events went into several loads.
+    const [spread] = await store.query(
+      "SELECT number_events FROM sessions_rollup WHERE session_id = 'alpha-u0-s0' AND for_all",
+    );
+    expect(Number(spread?.number_events)).toBeGreaterThan(1);
+  });
+
+  it("follows the generator's insert path, a project's deletion and an older database", async () => {
+    const first = await openStore();
+    const events = shuffled(dataset(), 11);
+    const half = Math.floor(events.length / 2);
+    await first.store.insertEvents(events.slice(0, half));
+    await first.store.insertEvents(events.slice(half));
+    await expectRollupMatches(first.store);
+
+    await first.store.deleteProject("beta");
+    await expectRollupMatches(first.store);
+    expect(
+      await first.store.query("SELECT * FROM sessions_rollup WHERE project_id = 'beta'"),
+    ).toEqual([]);
+
+    // A database from before the rollup gets it built when the store opens.
+    await first.store.query("DROP TABLE sessions_rollup");
+    await first.store.close();
+    open = null;
+    const again = await openStore(first.dataDir);
+    await expectRollupMatches(again.store);
+  });
+});
