@@ -31,6 +31,8 @@ export interface ClickHouseStoreOptions {
 const DEDUP_WINDOW_S = 2 * 24 * 3600;
 /** Rows per insert request. */
 const INSERT_CHUNK = 100_000;
+/** Events read from segments before they are loaded. */
+const LOAD_SLICE = 50_000;
 /** ClickHouse error codes: unknown database, unknown table. */
 const MISSING = /Code: (81|60)\b/;
 
@@ -96,9 +98,25 @@ export class ClickHouseStore implements Store {
   }
 
   async loadSegments(paths: readonly string[]): Promise<number> {
-    if (paths.length === 0) return 0;
+    // A few segments at a time, so a backlog does not sit in memory as objects all at once;
+    // an event repeated in a later slice is caught by the insert-time check.
+    let added = 0;
+    let events: StoredEvent[] = [];
+    const flush = async () => {
+      added += await this.loadBatch(events);
+      events = [];
+    };
+    for (const path of paths) {
+      events.push(...(await readSegments([path])));
+      if (events.length >= LOAD_SLICE) await flush();
+    }
+    await flush();
+    return added;
+  }
+
+  private async loadBatch(batch: readonly StoredEvent[]): Promise<number> {
     const byProject = new Map<string, Map<string, StoredEvent>>();
-    for (const event of await readSegments(paths)) {
+    for (const event of batch) {
       const events = byProject.get(event.project_id) ?? new Map<string, StoredEvent>();
       byProject.set(event.project_id, events);
       if (!events.has(event.event_id)) events.set(event.event_id, event);
