@@ -18,18 +18,21 @@ import { buildEvents } from "./support/dataset.js";
 
 /** The sessions as the cube defines them: written out here, apart from the store's SQL. */
 const GROUPED = (humansOnly: boolean) => `
-  SELECT project_id, session_id,
+  SELECT *, CASE WHEN user_key IS NULL THEN TRUE ELSE row_number() OVER (
+    PARTITION BY project_id, user_key ORDER BY start_at, session_id) = 1 END AS is_first
+  FROM (SELECT project_id, session_id,
     arg_min(COALESCE(domain_userid, user_id), derived_tstamp) AS user_key, max(user_id) AS user_id,
     min(derived_tstamp) AS start_at, max(derived_tstamp) AS end_at, count(*) AS number_events,
     arg_min(page_urlpath, derived_tstamp) AS page_urlpath, arg_min(page_title, derived_tstamp) AS page_title,
     arg_min(agent_name, derived_tstamp) AS agent_name, arg_min(agent_version, derived_tstamp) AS agent_version,
     arg_min(os_family, derived_tstamp) AS os_family
   FROM events WHERE session_id IS NOT NULL ${humansOnly ? "AND NOT is_bot" : ""}
-  GROUP BY project_id, session_id ORDER BY project_id, session_id`;
+  GROUP BY project_id, session_id) ORDER BY project_id, session_id`;
 
 const ROLLUP = (humansOnly: boolean) => `
   SELECT project_id, session_id, user_key, user_id, start_at, end_at, number_events,
-    page_urlpath, page_title, agent_name, agent_version, os_family
+    page_urlpath, page_title, agent_name, agent_version, os_family,
+    ${humansOnly ? "first_in_humans" : "first_in_all"} AS is_first
   FROM sessions_rollup WHERE ${humansOnly ? "for_humans" : "for_all"}
   ORDER BY project_id, session_id`;
 

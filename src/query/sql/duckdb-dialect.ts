@@ -19,8 +19,10 @@ export const duckdbDialect: Dialect = {
   eventsScan: (projectId, includeBots) =>
     `(SELECT * FROM events WHERE project_id = ${projectId}${includeBots ? "" : " AND NOT is_bot"})`,
   // The store's rollup (store/duckdb-sessions.ts): rows aggregated over the same events.
-  sessionsScan: (projectId, includeBots) =>
-    `(SELECT * FROM sessions_rollup WHERE project_id = ${projectId} AND ${includeBots ? "for_all" : "for_humans"})`,
+  sessionsScan: (projectId, includeBots) => {
+    const scan = includeBots ? "all" : "humans";
+    return `(SELECT *, first_in_${scan} AS first_of_user FROM sessions_rollup WHERE project_id = ${projectId} AND for_${scan})`;
+  },
   timeBucket(expr, granularity, zone) {
     // timezone('UTC', ts) reads the naive value as UTC; timezone(zone, tstz) gives wall time there.
     const wall = zone === null ? expr : `timezone(${zone}, timezone('UTC', ${expr}))`;
