@@ -4,13 +4,15 @@
  * more than that something failed.
  */
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from "fastify";
+import { DashboardService } from "../dashboards/dashboard-service.js";
 import { registerDashboardRoutes } from "../dashboards/http/routes.js";
 import type { Collector } from "../ingest/collector.js";
 import { MAX_BODY_BYTES, registerCollectorRoutes } from "../ingest/http/collector-routes.js";
 import type { ProjectDirectory } from "../projects/directory.js";
 import { registerAdminRoutes } from "../projects/http/admin-routes.js";
 import { registerQueryRoutes } from "../query/http/routes.js";
-import { hasMember, loadModel } from "../query/model/load-model.js";
+import { hasMember, loadModelFiles } from "../query/model/load-model.js";
+import { ProjectModels } from "../query/model/project-models.js";
 import { registerWebRoutes } from "../web/routes.js";
 import type { AppContext } from "./context.js";
 import { registerSdkRoutes } from "./sdk-routes.js";
@@ -61,11 +63,18 @@ export async function buildApp({
 
   await registerCollectorRoutes(app, collector);
   await registerAdminRoutes(app, ctx, directory, collector);
-  // One model for the query API and the dashboards' member checks; a broken model file in
-  // GLIMPSE_MODEL_DIR stops the start here with its file and line.
-  const model = loadModel(ctx.config.GLIMPSE_MODEL_DIR);
-  await registerQueryRoutes(app, ctx, { model });
-  await registerDashboardRoutes(app, ctx, { hasMember: (name) => hasMember(name, model) });
+  // One model for the query API and the dashboards' member checks (a broken model file in
+  // GLIMPSE_MODEL_DIR stops the start here with its file and line), and one dashboards service,
+  // whose per-commit cache also gives each project's funnel cubes to the query API.
+  const models: ProjectModels = new ProjectModels(
+    loadModelFiles(ctx.config.GLIMPSE_MODEL_DIR),
+    (repository, ref): Promise<unknown[]> => dashboards.funnelCubes(repository, ref),
+  );
+  const dashboards: DashboardService = new DashboardService({
+    hasMember: (name: string): boolean => hasMember(name, models.instanceModel),
+  });
+  await registerQueryRoutes(app, ctx, { models });
+  await registerDashboardRoutes(app, ctx, { service: dashboards });
   await registerSdkRoutes(app);
   await registerWebRoutes(app, ctx);
   return app;

@@ -11,15 +11,16 @@ import { QueryError } from "../errors.js";
 import { ContinueWaitRunner } from "../execute.js";
 import { type CompiledQuery, compileQuery, runCompiled } from "../index.js";
 import { metaResponse } from "../meta.js";
-import { loadModel } from "../model/load-model.js";
+import { loadModelFiles } from "../model/load-model.js";
 import type { CompiledModel } from "../model/member.js";
+import { ProjectModels } from "../model/project-models.js";
 import { loadResponse, pivotQuery, type QueryKind } from "../response.js";
 import { AuthError, authenticate, mintQueryToken } from "./auth.js";
 import { readQueryRequest } from "./read-request.js";
 
 export interface QueryRouteOptions {
-  /** The model (default: the built-in one plus GLIMPSE_MODEL_DIR). */
-  model?: CompiledModel;
+  /** The models (default: the built-in cubes plus GLIMPSE_MODEL_DIR, no project cubes). */
+  models?: ProjectModels;
   /** How long /load waits before answering "Continue wait" (default 5 s). */
   continueWaitMs?: number;
   /** How long a finished result waits for the client's retry (default 60 s). */
@@ -36,8 +37,11 @@ export async function registerQueryRoutes(
   options: QueryRouteOptions = {},
 ): Promise<void> {
   // Loaded here, at start: a broken model file stops the start with its file and line.
-  const model = options.model ?? loadModel(ctx.config.GLIMPSE_MODEL_DIR);
-  const meta = metaResponse(model);
+  const models =
+    options.models ?? new ProjectModels(loadModelFiles(ctx.config.GLIMPSE_MODEL_DIR), null);
+  const metaByModel = new WeakMap<CompiledModel, ReturnType<typeof metaResponse>>();
+  const modelOf = async (request: FastifyRequest) =>
+    models.forProject(await ctx.projects.get(projectOf.get(request) as string));
   const runner = new ContinueWaitRunner({
     continueWaitMs: options.continueWaitMs ?? 5_000,
     keepMs: options.keepMs ?? 60_000,
@@ -45,9 +49,10 @@ export async function registerQueryRoutes(
   const clock = options.now ?? Date.now;
   const projectOf = new WeakMap<FastifyRequest, string>();
 
-  const compile = (request: FastifyRequest) => {
+  const compile = async (request: FastifyRequest) => {
     const { queries, multi } = readQueryRequest(request);
     const projectId = projectOf.get(request) as string;
+    const model = await modelOf(request);
     const now = clock();
     const compiled = queries.map((q) =>
       compileQuery(model, q, { projectId, dialect: ctx.store.dialect, now }),
@@ -95,7 +100,7 @@ export async function registerQueryRoutes(
       method: ["GET", "POST"],
       url: "/cubejs-api/v1/load",
       handler: handle(async (request) => {
-        const { compiled, kind, multi, now } = compile(request);
+        const { compiled, kind, multi, now } = await compile(request);
         if (!multi && kind !== "regularQuery") return loadResponse([], kind, false);
         // Same SQL and values (the project's id is one of them): the same answer.
         const key = JSON.stringify(
@@ -107,13 +112,21 @@ export async function registerQueryRoutes(
       }),
     });
 
-    api.get("/cubejs-api/v1/meta", async () => meta);
+    api.get("/cubejs-api/v1/meta", async (request) => {
+      const model = await modelOf(request);
+      let meta = metaByModel.get(model);
+      if (!meta) {
+        meta = metaResponse(model);
+        metaByModel.set(model, meta);
+      }
+      return meta;
+    });
 
     api.route({
       method: ["GET", "POST"],
       url: "/cubejs-api/v1/sql",
       handler: handle(async (request) => {
-        const { compiled } = compile(request);
+        const { compiled } = await compile(request);
         const answers = compiled.map(sqlAnswer);
         return { sql: answers.length === 1 ? answers[0] : answers };
       }),
@@ -123,7 +136,7 @@ export async function registerQueryRoutes(
       method: ["GET", "POST"],
       url: "/cubejs-api/v1/dry-run",
       handler: handle(async (request) => {
-        const { compiled, kind } = compile(request);
+        const { compiled, kind } = await compile(request);
         const echoes = compiled.map((c) => ({ query: c.query.echo }));
         return {
           queryType: kind,

@@ -65,15 +65,20 @@ export function parseModelFile(file: string, text: string): ParsedModelFile {
   return { file, data: result.data, lineOf };
 }
 
-/** Loads the built-in model plus the cubes of `extraDir`, if given. */
-export function loadModel(extraDir?: string): CompiledModel {
+/** Parses the built-in model files plus those of `extraDir`, if given. */
+export function loadModelFiles(extraDir?: string): ParsedModelFile[] {
   const files = yamlFiles(builtInModelDir());
   if (extraDir) {
     if (!existsSync(extraDir))
       throw new ModelError(extraDir, 0, "the model directory does not exist");
     files.push(...yamlFiles(extraDir));
   }
-  return compileModel(files.map((file) => parseModelFile(file, readFileSync(file, "utf8"))));
+  return files.map((file) => parseModelFile(file, readFileSync(file, "utf8")));
+}
+
+/** Loads the built-in model plus the cubes of `extraDir`, if given. */
+export function loadModel(extraDir?: string): CompiledModel {
+  return compileModel(loadModelFiles(extraDir));
 }
 
 let builtIn: CompiledModel | undefined;
