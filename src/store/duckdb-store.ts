@@ -59,6 +59,9 @@ export class DuckDbStore implements Store {
     private readonly writer: DuckDBConnection,
   ) {}
 
+  /** The last write in line on the write connection (see `transaction`). */
+  private writes: Promise<unknown> = Promise.resolve();
+
   static async open(instance: DuckDBInstance): Promise<DuckDbStore> {
     const writer = await instance.connect();
     await writer.run(EVENTS_DDL);
@@ -71,9 +74,8 @@ export class DuckDbStore implements Store {
 
   async loadSegments(paths: readonly string[]): Promise<number> {
     if (paths.length === 0) return 0;
-    await this.writer.run("BEGIN TRANSACTION");
-    try {
-      await this.writer.run(
+    return this.transaction(async (writer) => {
+      await writer.run(
         `CREATE OR REPLACE TEMP TABLE incoming AS
          SELECT ${selectList} FROM ${readCsv(paths)}
          WHERE event_id IS NOT NULL AND project_id IS NOT NULL
@@ -82,11 +84,11 @@ export class DuckDbStore implements Store {
       // Drop what is already stored. The look-back starts from the batch's earliest collection
       // time, passed as a value (a subquery here would turn into a nested-loop join), so the
       // join probes a recent slice of the table and builds its hash table on the small batch.
-      const earliest = await this.writer.runAndReadAll(
+      const earliest = await writer.runAndReadAll(
         "SELECT epoch_ms(min(collector_tstamp)) FROM incoming",
       );
       const since = Number(earliest.getRows()[0]?.[0] ?? 0) - DEDUP_WINDOW_MS;
-      await this.writer.run(
+      await writer.run(
         `DELETE FROM incoming i USING (
            SELECT e.project_id, e.event_id FROM events e
            JOIN incoming n ON e.event_id = n.event_id AND e.project_id = n.project_id
@@ -94,38 +96,50 @@ export class DuckDbStore implements Store {
          WHERE i.event_id = stored.event_id AND i.project_id = stored.project_id`,
         [since],
       );
-      const result = await this.writer.run(
-        `INSERT INTO events (${columnList}) SELECT * FROM incoming`,
-      );
-      await refreshSessions(this.writer, "incoming");
-      await this.writer.run("DROP TABLE incoming");
-      await this.writer.run("COMMIT");
+      const result = await writer.run(`INSERT INTO events (${columnList}) SELECT * FROM incoming`);
+      await refreshSessions(writer, "incoming");
+      await writer.run("DROP TABLE incoming");
       return Number(result.rowsChanged);
-    } catch (error) {
-      await this.writer.run("ROLLBACK").catch(() => {});
-      throw error;
-    }
+    });
   }
 
   async insertEvents(events: readonly StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
     const file = join(tmpdir(), `glimpse-bulk-${randomUUID()}.csv`);
     await writeFile(file, events.map(eventToCsv).join(""), { mode: 0o600 });
-    await this.writer.run("BEGIN TRANSACTION");
     try {
-      await this.writer.run(
-        `CREATE OR REPLACE TEMP TABLE inserted AS SELECT ${selectList} FROM ${readCsv([file])}`,
-      );
-      await this.writer.run(`INSERT INTO events (${columnList}) SELECT * FROM inserted`);
-      await refreshSessions(this.writer, "inserted");
-      await this.writer.run("DROP TABLE inserted");
-      await this.writer.run("COMMIT");
-    } catch (error) {
-      await this.writer.run("ROLLBACK").catch(() => {});
-      throw error;
+      await this.transaction(async (writer) => {
+        await writer.run(
+          `CREATE OR REPLACE TEMP TABLE inserted AS SELECT ${selectList} FROM ${readCsv([file])}`,
+        );
+        await writer.run(`INSERT INTO events (${columnList}) SELECT * FROM inserted`);
+        await refreshSessions(writer, "inserted");
+        await writer.run("DROP TABLE inserted");
+      });
     } finally {
       await rm(file, { force: true });
     }
+  }
+
+  /**
+   * Runs `work` in a transaction on the one write connection, after every write before it:
+   * the batch writer, project deletion and the generator share that connection, and their
+   * statements (and temp tables) must never interleave.
+   */
+  private transaction<T>(work: (writer: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.writes.then(async () => {
+      await this.writer.run("BEGIN TRANSACTION");
+      try {
+        const result = await work(this.writer);
+        await this.writer.run("COMMIT");
+        return result;
+      } catch (error) {
+        await this.writer.run("ROLLBACK").catch(() => {});
+        throw error;
+      }
+    });
+    this.writes = run.catch(() => {});
+    return run;
   }
 
   async query(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
@@ -149,11 +163,14 @@ export class DuckDbStore implements Store {
   }
 
   async deleteProject(projectId: string): Promise<void> {
-    await this.writer.run("DELETE FROM events WHERE project_id = $1", [projectId]);
-    await deleteProjectSessions(this.writer, projectId);
+    await this.transaction(async (writer) => {
+      await writer.run("DELETE FROM events WHERE project_id = $1", [projectId]);
+      await deleteProjectSessions(writer, projectId);
+    });
   }
 
   async close(): Promise<void> {
+    await this.writes;
     this.writer.closeSync();
     this.instance.closeSync();
   }

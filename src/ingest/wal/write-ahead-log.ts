@@ -119,24 +119,51 @@ export class WriteAheadLog {
     this.waiters = [];
     this.pendingBytes = 0;
     this.pendingEvents = 0;
+    let segment: Segment | null = null;
     try {
-      const segment = await this.openSegment();
+      segment = await this.openSegment();
+      const file = this.file as FileHandle;
+      // writeFile loops until every byte is written (a plain write may write fewer).
       const buffer = Buffer.from(data);
-      await (this.file as FileHandle).write(buffer);
-      await (this.file as FileHandle).datasync();
+      await file.writeFile(buffer);
+      await file.datasync();
       this.syncs++;
       segment.bytes += buffer.length;
       segment.events += events;
       for (const w of waiters) w.resolve();
     } catch (error) {
       for (const w of waiters) w.reject(error);
+      // Whatever part of this write reached the file was never acknowledged: cut it off and
+      // start a fresh segment, so later records never follow a torn one.
+      if (segment) await this.abandonSegment(segment);
     }
+  }
+
+  /** Truncates the open segment to its acknowledged bytes and closes it (sealed if not empty). */
+  private async abandonSegment(segment: Segment): Promise<void> {
+    try {
+      await this.file?.truncate(segment.bytes);
+      await this.file?.close();
+    } catch {
+      // The file may be unusable (disk gone); recovery at the next start cuts torn records.
+    }
+    if (segment.bytes > 0) this.sealed.push(segment);
+    else await unlink(segment.path).catch(() => {});
+    this.current = null;
+    this.file = null;
   }
 
   private async openSegment(): Promise<Segment> {
     if (this.current && this.file) return this.current;
     const path = join(this.dir, `${String(this.nextSequence++).padStart(12, "0")}.csv`);
     this.file = await open(path, "a", 0o600);
+    // The new file's directory entry must be durable too before anything in it is acknowledged.
+    const dir = await open(this.dir, "r");
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
     this.current = { path, bytes: 0, events: 0 };
     return this.current;
   }
