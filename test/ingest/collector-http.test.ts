@@ -66,6 +66,29 @@ describe("GitLab's browser SDK, as captured", () => {
       expect(allowed).toContain(header);
   });
 
+  it("answers cross-origin preflights on the collector's paths only, never on the admin API", async () => {
+    const preflight = (path: string) =>
+      fetch(`${service.url}${path}`, {
+        method: "OPTIONS",
+        headers: {
+          origin: "https://evil.example",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type,x-glimpse-request",
+        },
+      });
+    const collector = await preflight("/api/v1/event?token=x");
+    expect(collector.headers.get("access-control-allow-origin")).toBe("https://evil.example");
+    for (const path of [
+      "/api/v1/projects",
+      "/api/v1/web/settings/rotate-api-secret",
+      "/setup-project/x",
+    ]) {
+      const admin = await preflight(path);
+      expect(admin.headers.get("access-control-allow-origin")).toBeNull();
+      expect(admin.headers.get("access-control-allow-credentials")).toBeNull();
+    }
+  });
+
   it("stores every event of both sessions once, enriched, after acknowledging them", async () => {
     for (const session of ["anonymous_default", "with_cookie_consent"] as const) {
       for (const request of capture[session].filter((r) => r.method === "POST")) {

@@ -16,6 +16,20 @@ export const MAX_BATCH_EVENTS = 1000;
 /** A 1×1 transparent GIF, what Snowplow's pixel endpoint answers. */
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
 
+const COLLECTOR_PATHS = new Set([
+  "/com.snowplowanalytics.snowplow/tp2",
+  "/i",
+  "/com.snowplowanalytics.snowplow/i",
+  "/api/v1/event",
+  "/api/v1/s2s/event",
+]);
+const COLLECTOR_CORS = {
+  origin: true,
+  credentials: true,
+  methods: ["GET", "POST", "OPTIONS"],
+  maxAge: 86_400,
+};
+
 interface Protocol {
   decode: Decoder;
   keyOf: (item: unknown) => string | null;
@@ -43,11 +57,14 @@ export async function registerCollectorRoutes(
   await app.register(async (scope) => {
     // Trackers send credentials from any site: echo the origin, allow credentials and
     // whatever headers the preflight asks for (GitLab's SDK: sp-anonymous, x-gitlab-appid).
+    // Only on the collector's own paths: the plugin answers preflights for every path, and the
+    // admin API (cookie sessions) must not be reachable cross-origin.
     await scope.register(cors, {
-      origin: true,
-      credentials: true,
-      methods: ["GET", "POST", "OPTIONS"],
-      maxAge: 86_400,
+      delegator: (request, callback) =>
+        callback(
+          null,
+          COLLECTOR_PATHS.has(request.url.split("?")[0] ?? "") ? COLLECTOR_CORS : { origin: false },
+        ),
     });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
