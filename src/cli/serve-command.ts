@@ -24,8 +24,17 @@ export async function serve(config: Config): Promise<void> {
   const shutdown = async (signal: string) => {
     app.log.info(`${signal}: stopping (flushing the write-ahead log)`);
     await demo.catch(() => {});
-    await service.stop();
-    process.exit(0);
+    try {
+      await service.stop();
+      process.exit(0);
+    } catch (error) {
+      // Nothing acknowledged is lost: the write-ahead log keeps it for the next start.
+      app.log.error(
+        { err: error },
+        "stopped without loading everything; the write-ahead log keeps the rest",
+      );
+      process.exit(1);
+    }
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));

@@ -78,9 +78,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     stopping ??= (async () => {
       ready = false;
       await app.close();
-      await writer.stop();
-      await wal.close();
-      await storage.close();
+      try {
+        // What cannot be loaded now (store down) stays in the log for the next start.
+        await writer.stop();
+      } finally {
+        await wal.close();
+        await storage.close();
+      }
     })();
     return stopping;
   };
