@@ -79,21 +79,27 @@ export class Collector {
       enrich(this.deps.enricher, event, request, d.ip);
       lines += eventToCsv(event);
     }
-    if (rejected.length > 0) {
-      const projectId = projects.values().next().value as string;
-      const receivedAt = new Date(now).toISOString();
-      await this.deps.projects.addRejected(
-        rejected.map((r) => ({
-          projectId,
-          receivedAt,
-          reason: r.reason,
-          payload: safeJson(r.payload),
-        })),
-      );
-    }
     if (decoded.length > 0) {
       await this.deps.wal.append(lines, decoded.length);
       this.deps.writer.nudge();
+    }
+    // After the append: a request refused with 503 (and retried) files nothing twice. Each
+    // rejection goes to the project its own key names, else to the request's.
+    if (rejected.length > 0) {
+      const fallback = projects.values().next().value as string;
+      const receivedAt = new Date(now).toISOString();
+      const rows = [];
+      for (const r of rejected) {
+        const key = request.keyOf?.(r.payload);
+        const own = key ? await this.deps.directory.byAppId(key) : null;
+        rows.push({
+          projectId: own?.id ?? fallback,
+          receivedAt,
+          reason: r.reason,
+          payload: safeJson(r.payload),
+        });
+      }
+      await this.deps.projects.addRejected(rows);
     }
     return { kind: "stored", accepted: decoded.length, rejected };
   }

@@ -5,7 +5,12 @@
  */
 import pg from "pg";
 import { newAppId, type Project } from "./project.js";
-import { ProjectExistsError, type ProjectRepository, type RejectedEvent } from "./repository.js";
+import {
+  MAX_REJECTED_PER_PROJECT,
+  ProjectExistsError,
+  type ProjectRepository,
+  type RejectedEvent,
+} from "./repository.js";
 
 const SCHEMA_LOCK = 0x6c696d7073; // "glimps"
 
@@ -146,6 +151,15 @@ export class PostgresProjectRepository implements ProjectRepository {
         rows.map((r) => r.payload),
       ],
     );
+    // As the DuckDB repository: only the newest rows of each project are kept.
+    for (const projectId of new Set(rows.map((r) => r.projectId))) {
+      await this.pool.query(
+        `DELETE FROM rejected_events WHERE project_id = $1 AND received_at < (
+           SELECT received_at FROM rejected_events WHERE project_id = $1
+           ORDER BY received_at DESC LIMIT 1 OFFSET $2)`,
+        [projectId, MAX_REJECTED_PER_PROJECT - 1],
+      );
+    }
   }
 
   async listRejected(projectId: string, limit: number): Promise<RejectedEvent[]> {

@@ -30,6 +30,9 @@ export interface ProjectRepository {
   listRejected(projectId: string, limit: number): Promise<RejectedEvent[]>;
 }
 
+/** Dead-letter rows kept per project (the newest). */
+export const MAX_REJECTED_PER_PROJECT = 10_000;
+
 export class ProjectExistsError extends Error {
   constructor(id: string) {
     super(`project ${id} already exists`);
@@ -132,13 +135,23 @@ export class DuckDbProjectRepository implements ProjectRepository {
   }
 
   async addRejected(rows: readonly RejectedEvent[]): Promise<void> {
-    for (const r of rows) {
-      await this.db.run("INSERT INTO rejected_events VALUES ($1, $2::TIMESTAMP, $3, $4)", [
-        r.projectId,
-        r.receivedAt,
-        r.reason,
-        r.payload,
-      ]);
+    if (rows.length === 0) return;
+    // One statement for the batch, values bound.
+    const values = rows.map(
+      (_, i) => `($${4 * i + 1}, $${4 * i + 2}::TIMESTAMP, $${4 * i + 3}, $${4 * i + 4})`,
+    );
+    await this.db.run(
+      `INSERT INTO rejected_events VALUES ${values.join(", ")}`,
+      rows.flatMap((r) => [r.projectId, r.receivedAt, r.reason, r.payload]),
+    );
+    // Anyone with a public app id can send bad events: keep only the newest of each project.
+    for (const projectId of new Set(rows.map((r) => r.projectId))) {
+      await this.db.run(
+        `DELETE FROM rejected_events WHERE project_id = $1 AND received_at < (
+           SELECT received_at FROM rejected_events WHERE project_id = $1
+           ORDER BY received_at DESC LIMIT 1 OFFSET ${MAX_REJECTED_PER_PROJECT - 1})`,
+        [projectId],
+      );
     }
   }
 
