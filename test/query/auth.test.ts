@@ -72,6 +72,13 @@ describe("query authorization", () => {
           .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
           .sign(new TextEncoder().encode(API_SECRET)),
     ],
+    [
+      "a token that never expires",
+      () =>
+        new SignJWT({ appId: "alpha" })
+          .setProtectedHeader({ alg: "HS256" })
+          .sign(new TextEncoder().encode(API_SECRET)),
+    ],
     ["an unknown project", () => server.token("nobody")],
     ["no project claim", () => server.token("alpha", { appId: undefined })],
     ["garbage", async () => "not.a.jwt"],

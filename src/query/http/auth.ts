@@ -34,7 +34,11 @@ export async function authenticate(
   const token = header.trim().replace(/^bearer\s+/i, "");
   let claims: Record<string, unknown>;
   try {
-    ({ payload: claims } = await jwtVerify(token, key(secret), { algorithms: ["HS256"] }));
+    // A token must expire (GitLab's last 180 s): one without `exp` would be valid forever.
+    ({ payload: claims } = await jwtVerify(token, key(secret), {
+      algorithms: ["HS256"],
+      requiredClaims: ["exp"],
+    }));
   } catch {
     throw new AuthError(INVALID_TOKEN);
   }
