@@ -7,52 +7,14 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { funnelCube } from "../../src/dashboards/funnel-cube.js";
-import type { FunnelDef } from "../../src/dashboards/model.js";
 import { emptyEvent, type StoredEvent } from "../../src/events/event.js";
 import { compileQuery, runCompiled } from "../../src/query/index.js";
 import { compileModel } from "../../src/query/model/compile-model.js";
 import { MODEL_FILE } from "../../src/query/model/model-file.js";
+import { FUNNEL, pv, EVENTS as ROWS, type Row } from "../dashboards/funnel-fixture.js";
 import { NOW } from "../query/support/dataset.js";
 import { segmentDir, writeSegment } from "./support/segments.js";
 import { type OpenedStore, STORE_KINDS } from "./support/stores.js";
-
-const FUNNEL: FunnelDef = {
-  name: "signup_flow",
-  seconds_to_convert: 3600,
-  steps: [
-    { name: "landing", target: "/a", action: "pageview" },
-    { name: "pricing", target: "/b", action: "pageview" },
-    { name: "signed up", target: "signup", action: "event" },
-  ],
-};
-
-/** [visitor id, user id, event type, path or event name, time on 2024-03-01] */
-type Row = [string | null, string | null, string, string, string];
-const pv = (user: string, path: string, time: string): Row => [user, null, "page_view", path, time];
-const ev = (user: string, name: string, time: string): Row => [user, null, "custom", name, time];
-const ROWS: Row[] = [
-  pv("u1", "/a", "10:00"),
-  pv("u1", "/b", "10:10"),
-  ev("u1", "signup", "10:20"),
-  pv("u2", "/a", "10:00"),
-  pv("u2", "/b", "11:30"),
-  pv("u3", "/b", "09:00"),
-  pv("u3", "/a", "10:00"),
-  ev("u3", "signup", "10:30"),
-  pv("u4", "/a", "10:00"),
-  pv("u4", "/a", "12:00"),
-  pv("u4", "/b", "12:30"),
-  ev("u4", "signup", "12:45"),
-  pv("u5", "/b", "10:00"),
-  pv("u6", "/a", "10:00"),
-  ev("u6", "signup", "10:05"),
-  pv("u6", "/b", "10:10"),
-  [null, "u7", "page_view", "/a", "10:00"],
-  [null, "u7", "page_view", "/b", "10:59:59"],
-  [null, "u7", "custom", "signup", "11:00"],
-  ["u8", null, "pageview", "/a", "10:00"],
-  [null, null, "page_view", "/a", "10:00"],
-];
 
 function toEvents(project: string, rows: readonly Row[]): StoredEvent[] {
   return rows.map(([duid, uid, type, target, time], i) => {
