@@ -30,7 +30,8 @@ describe("delivery", () => {
 
         await proxy.up(); // same port
         await page.reload(); // the next load sends what the earlier ones kept
-        const byType = await query.waitFor("eventType", (c) => c.custom === 3);
+        // The queued events and the new load's own may land in different batches: wait for all.
+        const byType = await query.waitFor("eventType", (c) => c.custom === 3 && c.page_view === 3);
         expect(byType).toEqual({ page_view: 3, custom: 3 });
         await expect.poll(() => page.evaluate(queued(appId))).toBe(0);
       } finally {
