@@ -94,7 +94,10 @@ describe.each<Session>(["anonymous_default", "with_cookie_consent"])(
         }
 
         const query = await queryApi(service, id);
-        const byType = await query.waitFor("eventType", (c) => c.link_click === 1);
+        const byType = await query.waitFor(
+          "eventType",
+          (c) => c.link_click === 1 && c.page_view === 2 && c.custom === 2,
+        );
         expect(byType).toEqual({ page_view: 2, custom: 2, link_click: 1 });
         expect(await query.countBy("eventName")).toMatchObject({ add_to_cart: 2 });
         // Page views carry the title (GitLab's SDK sends it on page views only).

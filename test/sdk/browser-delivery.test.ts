@@ -67,7 +67,7 @@ describe("delivery", () => {
         expect(proxy.postTypes).toEqual([]); // the batch would wait a minute
         await page.goto(`${suite.pages.url}/blank.html`);
 
-        const byType = await query.waitFor("eventType", (c) => c.custom === 3);
+        const byType = await query.waitFor("eventType", (c) => c.custom === 3 && c.page_view === 1);
         expect(byType).toEqual({ page_view: 1, custom: 3 });
         // sendBeacon cannot set headers: its body goes as text/plain, fetch's as JSON.
         expect(proxy.postTypes).toEqual(["text/plain;charset=UTF-8"]);
@@ -94,7 +94,7 @@ describe("delivery", () => {
         expect(await countEvents(suite.service, "retry")).toBe(0);
 
         proxy.failWith503 = false;
-        const byType = await query.waitFor("eventType", (c) => c.custom === 1);
+        const byType = await query.waitFor("eventType", (c) => c.custom === 1 && c.page_view === 1);
         expect(byType).toEqual({ page_view: 1, custom: 1 });
         expect(
           posts()
