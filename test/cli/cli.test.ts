@@ -474,7 +474,6 @@ describe("glimpse serve", () => {
     expect(demo.status).toBe(200);
     expect(await demo.json()).toMatchObject({ id: "demo", name: "Demo shop" });
     expect((await stop(served)).code).toBe(0);
-    expect(served.startMs).toBeLessThan(20_000);
 
     const stats = await withStore(dataDir, async (store) => {
       const [row] = await store.query(
