@@ -3,12 +3,12 @@
  * server-to-server endpoints. Bodies are read as text whatever their content type (sendBeacon
  * posts text/plain) and parsed here, so a bad body gets our error rather than a framework's.
  */
-import cors from "@fastify/cors";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Collector, CollectRequest, Decoder } from "../collector.js";
 import { decodeJitsuEvent } from "../decode/jitsu.js";
 import { decodeSnowplowEvent, PAYLOAD_DATA_SCHEMA, snowplowAppId } from "../decode/snowplow.js";
 import { WalFullError } from "../wal/write-ahead-log.js";
+import { registerCollectorCors } from "./cors.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_BATCH_EVENTS = 1000;
@@ -16,19 +16,14 @@ export const MAX_BATCH_EVENTS = 1000;
 /** A 1×1 transparent GIF, what Snowplow's pixel endpoint answers. */
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
 
-const COLLECTOR_PATHS = new Set([
+/** The collector's paths: the only ones that answer cross-origin requests. */
+const COLLECTOR_PATHS = [
   "/com.snowplowanalytics.snowplow/tp2",
   "/i",
   "/com.snowplowanalytics.snowplow/i",
   "/api/v1/event",
   "/api/v1/s2s/event",
-]);
-const COLLECTOR_CORS = {
-  origin: true,
-  credentials: true,
-  methods: ["GET", "POST", "OPTIONS"],
-  maxAge: 86_400,
-};
+];
 
 interface Protocol {
   decode: Decoder;
@@ -55,17 +50,7 @@ export async function registerCollectorRoutes(
   collector: Collector,
 ): Promise<void> {
   await app.register(async (scope) => {
-    // Trackers send credentials from any site: echo the origin, allow credentials and
-    // whatever headers the preflight asks for (GitLab's SDK: sp-anonymous, x-gitlab-appid).
-    // Only on the collector's own paths: the plugin answers preflights for every path, and the
-    // admin API (cookie sessions) must not be reachable cross-origin.
-    await scope.register(cors, {
-      delegator: (request, callback) =>
-        callback(
-          null,
-          COLLECTOR_PATHS.has(request.url.split("?")[0] ?? "") ? COLLECTOR_CORS : { origin: false },
-        ),
-    });
+    registerCollectorCors(scope, COLLECTOR_PATHS);
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       "*",
