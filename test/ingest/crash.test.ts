@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import { openDuckDb } from "../../src/store/duckdb-database.js";
+import { send } from "../helpers/tp2.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TOKEN = "crash-test-admin-token-0123456789";
@@ -63,22 +64,6 @@ function batch(appId: string, size: number) {
     aid: appId,
     url: "https://crash.example/",
   }));
-}
-
-async function send(url: string, events: Array<{ eid: string }>): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/com.snowplowanalytics.snowplow/tp2`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        schema: "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4",
-        data: events,
-      }),
-    });
-    return response.status === 200;
-  } catch {
-    return false; // the connection died with the process: not acknowledged
-  }
 }
 
 /** Clients sending batches until `stop` resolves; returns the ids of acknowledged events. */

@@ -21,21 +21,7 @@ export function batch(appId: string, size: number): SentEvent[] {
 }
 
 /** POSTs a batch to the tp2 endpoint; true when the collector acknowledged it. */
-export async function send(url: string, events: readonly SentEvent[]): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/com.snowplowanalytics.snowplow/tp2`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        schema: "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4",
-        data: events,
-      }),
-    });
-    return response.status === 200;
-  } catch {
-    return false;
-  }
-}
+export { send } from "../../helpers/tp2.js";
 
 /** A query API token for `projectId`, signed as GitLab signs them. */
 export function token(projectId: string, secret: string): Promise<string> {
