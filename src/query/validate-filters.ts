@@ -18,34 +18,33 @@ import { formatUtcForDb, fromWall } from "./time-zone.js";
 const MAX_VALUES = 1_000;
 const MAX_VALUE_LENGTH = 10_000;
 
+const EQUALITY = ["equals", "notEquals"] as const;
+const PRESENCE = ["set", "notSet"] as const;
+const COMPARISON = ["gt", "gte", "lt", "lte"] as const;
+const TEXT_MATCH = [
+  "contains",
+  "notContains",
+  "startsWith",
+  "notStartsWith",
+  "endsWith",
+  "notEndsWith",
+] as const;
+const DATE_RANGE = [
+  "inDateRange",
+  "notInDateRange",
+  "beforeDate",
+  "beforeOrOnDate",
+  "afterDate",
+  "afterOrOnDate",
+] as const;
+
+/** The operators a member of each type takes (Cube's rules). */
 export const OPERATORS_BY_TYPE: Record<string, readonly Operator[]> = {
-  string: [
-    "equals",
-    "notEquals",
-    "contains",
-    "notContains",
-    "startsWith",
-    "notStartsWith",
-    "endsWith",
-    "notEndsWith",
-    "set",
-    "notSet",
-  ],
-  number: ["equals", "notEquals", "gt", "gte", "lt", "lte", "set", "notSet"],
-  boolean: ["equals", "notEquals", "set", "notSet"],
-  time: [
-    "equals",
-    "notEquals",
-    "inDateRange",
-    "notInDateRange",
-    "beforeDate",
-    "beforeOrOnDate",
-    "afterDate",
-    "afterOrOnDate",
-    "set",
-    "notSet",
-  ],
-  measure: ["equals", "notEquals", "gt", "gte", "lt", "lte", "set", "notSet", "measureFilter"],
+  string: [...EQUALITY, ...TEXT_MATCH, ...PRESENCE],
+  number: [...EQUALITY, ...COMPARISON, ...PRESENCE],
+  boolean: [...EQUALITY, ...PRESENCE],
+  time: [...EQUALITY, ...DATE_RANGE, ...PRESENCE],
+  measure: [...EQUALITY, ...COMPARISON, ...PRESENCE, "measureFilter"],
 };
 
 /** A wall time in `zone` as the database's UTC timestamp text. */
