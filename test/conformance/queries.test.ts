@@ -8,6 +8,7 @@ import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../src/events/event.js";
 import { BUILTIN_QUERIES } from "../../src/query/builtin-queries.js";
+import { GRANULARITIES } from "../../src/query/query-schema.js";
 import { buildEvents, DAY, START } from "../query/support/dataset.js";
 import { expectedFigures, sessionsOf } from "../query/support/expected.js";
 import { type DataRow, rowsOf, runQuery } from "./support/run-query.js";
@@ -291,16 +292,7 @@ describe.each(STORE_KINDS)("$name store", (kind) => {
             );
           }
         }
-        for (const granularity of [
-          "second",
-          "minute",
-          "hour",
-          "day",
-          "week",
-          "month",
-          "quarter",
-          "year",
-        ]) {
+        for (const granularity of GRANULARITIES) {
           const data = await rows({
             measures: ["TrackedEvents.count"],
             timeDimensions: [{ dimension: "TrackedEvents.derivedTstamp", granularity }],

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../src/events/event.js";
+import { GRANULARITIES } from "../../src/query/query-schema.js";
 import { buildEvents, DAY, EMPTY_DAY, NOW, START } from "./support/dataset.js";
 import { type QueryServer, startQueryServer } from "./support/server.js";
 
@@ -282,16 +283,7 @@ describe("time", () => {
   });
 
   it("buckets by every granularity", async () => {
-    for (const granularity of [
-      "second",
-      "minute",
-      "hour",
-      "day",
-      "week",
-      "month",
-      "quarter",
-      "year",
-    ]) {
+    for (const granularity of GRANULARITIES) {
       const rows = await data({
         measures: ["TrackedEvents.count"],
         timeDimensions: [{ dimension: "TrackedEvents.derivedTstamp", granularity }],
