@@ -5,6 +5,7 @@
  * than "Invalid token".
  */
 import { jwtVerify, SignJWT } from "jose";
+import type { Project } from "../../projects/project.js";
 import type { ProjectRepository } from "../../projects/repository.js";
 
 export class AuthError extends Error {
@@ -30,6 +31,15 @@ export async function authenticate(
   secret: string,
   projects: Pick<ProjectRepository, "get">,
 ): Promise<string> {
+  return (await authenticateProject(header, secret, projects)).id;
+}
+
+/** Verifies the header's token and answers the existing project it names. */
+export async function authenticateProject(
+  header: string | undefined,
+  secret: string,
+  projects: Pick<ProjectRepository, "get">,
+): Promise<Project> {
   if (!header?.trim()) throw new AuthError(MISSING_HEADER);
   const token = header.trim().replace(/^bearer\s+/i, "");
   let claims: Record<string, unknown>;
@@ -54,7 +64,8 @@ export async function authenticate(
   const gitlab = /^gitlab_project_(.+)$/.exec(named);
   if (gitlab?.[1]) candidates.push(gitlab[1]);
   for (const id of candidates) {
-    if (await projects.get(id).catch(() => null)) return id;
+    const project = await projects.get(id).catch(() => null);
+    if (project) return project;
   }
   throw new AuthError(INVALID_TOKEN);
 }

@@ -4,6 +4,7 @@
  * token is the only one its queries can read.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Project } from "../../projects/project.js";
 import { requireAdmin } from "../../server/admin-auth.js";
 import type { AppContext } from "../../server/context.js";
 import { StoreUnavailableError } from "../../store/store.js";
@@ -15,7 +16,7 @@ import { loadModelFiles } from "../model/load-model.js";
 import type { CompiledModel } from "../model/member.js";
 import { ProjectModels } from "../model/project-models.js";
 import { loadResponse, pivotQuery, type QueryKind } from "../response.js";
-import { AuthError, authenticate, mintQueryToken } from "./auth.js";
+import { AuthError, authenticateProject, mintQueryToken } from "./auth.js";
 import { readQueryRequest } from "./read-request.js";
 
 export interface QueryRouteOptions {
@@ -40,18 +41,19 @@ export async function registerQueryRoutes(
   const models =
     options.models ?? new ProjectModels(loadModelFiles(ctx.config.GLIMPSE_MODEL_DIR), null);
   const metaByModel = new WeakMap<CompiledModel, ReturnType<typeof metaResponse>>();
+  /** The project each request's token named, found once by authentication. */
+  const projectOf = new WeakMap<FastifyRequest, Project>();
   const modelOf = async (request: FastifyRequest) =>
-    models.forProject(await ctx.projects.get(projectOf.get(request) as string));
+    models.forProject(projectOf.get(request) as Project);
   const runner = new ContinueWaitRunner({
     continueWaitMs: options.continueWaitMs ?? 5_000,
     keepMs: options.keepMs ?? 60_000,
   });
   const clock = options.now ?? Date.now;
-  const projectOf = new WeakMap<FastifyRequest, string>();
 
   const compile = async (request: FastifyRequest) => {
     const { queries, multi } = readQueryRequest(request);
-    const projectId = projectOf.get(request) as string;
+    const projectId = (projectOf.get(request) as Project).id;
     const model = await modelOf(request);
     const now = clock();
     const compiled = queries.map((q) =>
@@ -86,7 +88,11 @@ export async function registerQueryRoutes(
       try {
         projectOf.set(
           request,
-          await authenticate(request.headers.authorization, ctx.secrets.apiSecret, ctx.projects),
+          await authenticateProject(
+            request.headers.authorization,
+            ctx.secrets.apiSecret,
+            ctx.projects,
+          ),
         );
       } catch (error) {
         if (!(error instanceof AuthError))
