@@ -48,13 +48,16 @@ interface ProjectRow {
   created_at: string;
 }
 
+/** DuckDB's TIMESTAMP text (UTC, "2026-01-01 10:00:00") as ISO 8601. */
+const utcIso = (text: string) => new Date(`${text.replace(" ", "T")}Z`).toISOString();
+
 const toProject = (r: ProjectRow): Project => ({
   id: r.id,
   name: r.name,
   appId: r.app_id,
   repository: r.repository,
   dashboardsRef: r.dashboards_ref,
-  createdAt: new Date(`${r.created_at.replace(" ", "T")}Z`).toISOString(),
+  createdAt: utcIso(r.created_at),
 });
 
 export class DuckDbProjectRepository implements ProjectRepository {
@@ -162,7 +165,7 @@ export class DuckDbProjectRepository implements ProjectRepository {
     );
     return (reader.getRowObjectsJson() as unknown as Array<Record<string, string>>).map((r) => ({
       projectId: r.project_id as string,
-      receivedAt: new Date(`${(r.received_at as string).replace(" ", "T")}Z`).toISOString(),
+      receivedAt: utcIso(r.received_at as string),
       reason: r.reason as string,
       payload: r.payload as string,
     }));
