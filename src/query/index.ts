@@ -37,6 +37,8 @@ export interface CompileOptions {
   dialect: DialectName;
   /** The instant relative date ranges are read at (default: now). */
   now?: number;
+  /** Read a rollup when one answers the query (default true; false: always the events). */
+  rollups?: boolean;
 }
 
 /**
@@ -55,7 +57,12 @@ export function compileQuery(
     // 2. plan
     const plan = planQuery(query);
     // 3. render SQL for the store's dialect
-    const rendered = renderQuery(plan, DIALECTS[options.dialect], options.projectId);
+    const rendered = renderQuery(
+      plan,
+      DIALECTS[options.dialect],
+      options.projectId,
+      options.rollups ?? true,
+    );
     return { query, plan, rendered };
   });
 }

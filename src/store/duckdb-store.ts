@@ -2,7 +2,8 @@
  * The embedded DuckDB event store. One `events` table for all projects (every compiled query
  * carries `project_id = $n`); bulk loads go through DuckDB's own CSV reader, so write-ahead-log
  * segments are inserted in one statement without row-by-row work in Node. Every insert also
- * refreshes the sessions rollup (duckdb-sessions.ts) that the Sessions cube reads.
+ * refreshes the sessions rollup (duckdb-sessions.ts) that the Sessions cube reads and the
+ * built-in model's pre-aggregations (duckdb-rollups.ts).
  */
 import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
@@ -16,6 +17,14 @@ import {
   type StoredEvent,
 } from "../events/event.js";
 import { eventToCsv } from "../events/event-csv.js";
+import { builtInModel } from "../query/model/load-model.js";
+import {
+  deleteProjectRollups,
+  ensureRollups,
+  type RollupTable,
+  refreshRollups,
+  rollupTables,
+} from "./duckdb-rollups.js";
 import { deleteProjectSessions, ensureSessionsRollup, refreshSessions } from "./duckdb-sessions.js";
 import type { Row, SqlParam, Store } from "./store.js";
 
@@ -57,16 +66,21 @@ export class DuckDbStore implements Store {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
+    private readonly rollups: readonly RollupTable[],
   ) {}
 
   /** The last write in line on the write connection (see `transaction`). */
   private writes: Promise<unknown> = Promise.resolve();
 
-  static async open(instance: DuckDBInstance): Promise<DuckDbStore> {
+  static async open(
+    instance: DuckDBInstance,
+    rollups: readonly RollupTable[] = rollupTables(builtInModel()),
+  ): Promise<DuckDbStore> {
     const writer = await instance.connect();
     await writer.run(EVENTS_DDL);
     await ensureSessionsRollup(writer);
-    return new DuckDbStore(instance, writer);
+    await ensureRollups(writer, rollups);
+    return new DuckDbStore(instance, writer, rollups);
   }
 
   /** One table holds every project: nothing to prepare. */
@@ -98,6 +112,7 @@ export class DuckDbStore implements Store {
       );
       const result = await writer.run(`INSERT INTO events (${columnList}) SELECT * FROM incoming`);
       await refreshSessions(writer, "incoming");
+      await refreshRollups(writer, this.rollups, "incoming");
       await writer.run("DROP TABLE incoming");
       return Number(result.rowsChanged);
     });
@@ -114,6 +129,7 @@ export class DuckDbStore implements Store {
         );
         await writer.run(`INSERT INTO events (${columnList}) SELECT * FROM inserted`);
         await refreshSessions(writer, "inserted");
+        await refreshRollups(writer, this.rollups, "inserted");
         await writer.run("DROP TABLE inserted");
       });
     } finally {
@@ -166,6 +182,7 @@ export class DuckDbStore implements Store {
     await this.transaction(async (writer) => {
       await writer.run("DELETE FROM events WHERE project_id = $1", [projectId]);
       await deleteProjectSessions(writer, projectId);
+      await deleteProjectRollups(writer, this.rollups, projectId);
     });
   }
 

@@ -104,11 +104,12 @@ describe("query authorization", () => {
     ]) {
       const { body } = await server.post("sql", "alpha", { query: { measures } });
       const [sql, params] = body.sql.sql as [string, unknown[]];
-      // Sessions are read from the store's sessions rollup, filtered the same way.
-      expect(sql).toMatch(/FROM (events|sessions_rollup) WHERE project_id = \$1/);
+      // Sessions are read from the store's sessions rollup, and some event queries from a
+      // rollup of events (the model's pre-aggregations), filtered the same way.
+      expect(sql).toMatch(/FROM (events|sessions_rollup|rollup_\w+) WHERE project_id = \$1/);
       expect(sql).not.toContain("alpha");
       expect(params[0]).toBe("alpha");
-      expect(sql.match(/FROM (events|sessions_rollup)\b/g)?.length).toBe(
+      expect(sql.match(/FROM (events|sessions_rollup|rollup_\w+)\b/g)?.length).toBe(
         sql.match(/project_id = \$1/g)?.length,
       );
     }

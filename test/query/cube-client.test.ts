@@ -136,7 +136,10 @@ describe("@cubejs-client/core", () => {
   it("gets the SQL and a dry run", async () => {
     const api = await client();
     const sql = await api.sql({ measures: ["TrackedEvents.count"] });
-    expect(sql.rawQuery().sql[0]).toMatch(/^SELECT count\(\*\) AS m0 FROM/);
+    // Answered from a rollup of events (the model's pre-aggregations).
+    expect(sql.rawQuery().sql[0]).toMatch(
+      /^SELECT CAST\(COALESCE\(sum\("TrackedEvents"\.m_count\), 0\) AS BIGINT\) AS m0 FROM \(SELECT \* FROM rollup_tracked_events_pages_daily WHERE project_id = \$1/,
+    );
     const dry = await api.dryRun({ measures: ["TrackedEvents.count"] });
     expect(dry.queryType).toBe("regularQuery");
   });

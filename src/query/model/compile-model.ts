@@ -13,16 +13,25 @@ import type {
   MeasurePart,
   Member,
   PerDialect,
+  Rollup,
   Segment,
 } from "./member.js";
 import { DIALECT_NAMES } from "./member.js";
-import type { CubeSource, ModelFile, SqlText } from "./model-file.js";
+import {
+  type CubeSource,
+  type ModelFile,
+  PRE_AGGREGATIONS,
+  type PreAggregationSource,
+  type SqlText,
+} from "./model-file.js";
 
 /** A parsed file and a way to find the line of any path in it. */
 export interface ParsedModelFile {
   file: string;
   data: ModelFile;
   lineOf(path: readonly (string | number)[]): number;
+  /** A file shipped with Glimpse: only its pre-aggregations are kept (model-file.ts). */
+  builtIn?: boolean;
 }
 
 const REFERENCE = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}/g;
@@ -51,7 +60,7 @@ export function compileModel(files: readonly ParsedModelFile[]): CompiledModel {
         throw new ModelError(parsed.file, parsed.lineOf(["cubes", index, ...path]), reason);
       };
       if (cubes.has(source.name)) fail(["name"], `cube ${source.name} is defined twice`);
-      const cube = compileCube(source, parsed.file, fail);
+      const cube = compileCube(source, parsed.file, fail, parsed.builtIn ?? false);
       cubes.set(cube.name, cube);
       for (const group of [cube.measures, cube.dimensions, cube.segments]) {
         for (const member of group.values()) members.set(member.fullName, member);
@@ -63,7 +72,7 @@ export function compileModel(files: readonly ParsedModelFile[]): CompiledModel {
 
 type Fail = (path: (string | number)[], reason: string) => never;
 
-function compileCube(source: CubeSource, file: string, fail: Fail): Cube {
+function compileCube(source: CubeSource, file: string, fail: Fail, builtIn: boolean): Cube {
   const cubeAlias = `"${source.name}"`;
   const names = new Set<string>();
   const groups = [
@@ -239,6 +248,25 @@ function compileCube(source: CubeSource, file: string, fail: Fail): Cube {
     });
   }
 
+  let rollups: Rollup[] = [];
+  if (builtIn && source.pre_aggregations !== undefined) {
+    const parsed = PRE_AGGREGATIONS.safeParse(source.pre_aggregations);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = (issue?.path ?? []).filter((p): p is string | number => typeof p !== "symbol");
+      const where = ["pre_aggregations", ...path].join(".");
+      fail(["pre_aggregations", ...path], `${where}: ${issue?.message}`);
+    } else {
+      if (cubeSource !== "events")
+        fail(["pre_aggregations"], "only a cube over sql_table: events can have pre_aggregations");
+      rollups = parsed.data.map((p, i) =>
+        compileRollup(source.name, p, orderedMeasures, dimensions, (path, reason) =>
+          fail(["pre_aggregations", i, ...path], reason),
+        ),
+      );
+    }
+  }
+
   return {
     name: source.name,
     title: source.title ?? titleize(source.name),
@@ -248,7 +276,60 @@ function compileCube(source: CubeSource, file: string, fail: Fail): Cube {
     measures: orderedMeasures,
     dimensions,
     segments,
+    rollups,
     file,
+  };
+}
+
+const ADDITIVE = new Set(["count", "sum", "min", "max"]);
+
+/** Checks a rollup's members: additive measures, at most one countDistinct, plain dimensions. */
+function compileRollup(
+  cube: string,
+  source: PreAggregationSource,
+  measures: ReadonlyMap<string, Measure>,
+  dimensions: ReadonlyMap<string, Dimension>,
+  fail: Fail,
+): Rollup {
+  const own = (ref: string) => ref.replace(new RegExp(`^(CUBE|${cube})\\.`), "");
+  const additive: Measure[] = [];
+  let distinct: Measure | null = null;
+  source.measures.forEach((ref, i) => {
+    const measure =
+      measures.get(own(ref)) ?? fail(["measures", i], `unknown measure ${ref} of ${cube}`);
+    if (measure.windowColumns.length)
+      fail(["measures", i], `${measure.fullName} reads window columns, which a rollup cannot keep`);
+    if (ADDITIVE.has(measure.type)) additive.push(measure);
+    else if (measure.type === "countDistinct" && !distinct) distinct = measure;
+    else
+      fail(
+        ["measures", i],
+        `${measure.fullName} (${measure.type}) cannot be kept in a rollup: it holds count, sum, min and max measures and at most one countDistinct`,
+      );
+  });
+  const dims = source.dimensions.map((ref, i) => {
+    const dimension = dimensions.get(own(ref));
+    if (!dimension) return fail(["dimensions", i], `unknown dimension ${ref} of ${cube}`);
+    if (dimension.type === "time")
+      fail(["dimensions", i], `${dimension.fullName} is a time: name it as time_dimension`);
+    return dimension;
+  });
+  let time: Rollup["time"] = null;
+  if (source.time_dimension !== undefined || source.granularity !== undefined) {
+    const dimension = dimensions.get(own(source.time_dimension ?? ""));
+    if (dimension?.type !== "time")
+      return fail(["time_dimension"], `time_dimension must name a time dimension of ${cube}`);
+    if (!source.granularity) return fail(["granularity"], "a time_dimension needs a granularity");
+    time = { dimension, granularity: source.granularity };
+  }
+  const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  return {
+    name: source.name,
+    table: `rollup_${snake(cube)}_${snake(source.name)}`,
+    measures: additive,
+    distinct,
+    dimensions: dims,
+    time,
   };
 }
 

@@ -67,13 +67,17 @@ export function parseModelFile(file: string, text: string): ParsedModelFile {
 
 /** Parses the built-in model files plus those of `extraDir`, if given. */
 export function loadModelFiles(extraDir?: string): ParsedModelFile[] {
-  const files = yamlFiles(builtInModelDir());
+  const read = (file: string) => parseModelFile(file, readFileSync(file, "utf8"));
+  const files: ParsedModelFile[] = yamlFiles(builtInModelDir()).map((file) => ({
+    ...read(file),
+    builtIn: true,
+  }));
   if (extraDir) {
     if (!existsSync(extraDir))
       throw new ModelError(extraDir, 0, "the model directory does not exist");
-    files.push(...yamlFiles(extraDir));
+    files.push(...yamlFiles(extraDir).map(read));
   }
-  return files.map((file) => parseModelFile(file, readFileSync(file, "utf8")));
+  return files;
 }
 
 /** Loads the built-in model plus the cubes of `extraDir`, if given. */

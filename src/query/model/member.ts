@@ -51,6 +51,22 @@ export interface Segment extends MemberBase {
 
 export type Member = Dimension | Measure | Segment;
 
+/**
+ * A rollup pre-aggregation of an events cube (model-file.ts): the store keeps table `table`
+ * with one row per project, bot flag, `time` bucket and value of each dimension (and of the
+ * `distinct` measure's expression, which makes its count exact), holding each additive measure.
+ */
+export interface Rollup {
+  readonly name: string;
+  readonly table: string;
+  /** Additive measures (count, sum, min, max): one column each, merged by `sum`/`min`/`max`. */
+  readonly measures: readonly Measure[];
+  /** A countDistinct measure whose counted value is a key column of the rollup. */
+  readonly distinct: Measure | null;
+  readonly dimensions: readonly Dimension[];
+  readonly time: { readonly dimension: Dimension; readonly granularity: "day" } | null;
+}
+
 export interface Cube {
   readonly name: string;
   readonly title: string;
@@ -61,6 +77,8 @@ export interface Cube {
   readonly measures: ReadonlyMap<string, Measure>;
   readonly dimensions: ReadonlyMap<string, Dimension>;
   readonly segments: ReadonlyMap<string, Segment>;
+  /** Rollups that answer some of the cube's queries without reading its events. */
+  readonly rollups: readonly Rollup[];
   /** The file the cube came from, for messages. */
   readonly file: string;
 }

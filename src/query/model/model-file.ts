@@ -1,7 +1,7 @@
 /**
  * The shape of a model file: Cube's YAML data model (`cubes:` with `sql_table` or `sql`,
- * `measures`, `dimensions`, `segments`), plus three small Glimpse keys documented below.
- * Keys Cube has but Glimpse ignores (pre-aggregations, refresh keys, ...) are accepted.
+ * `measures`, `dimensions`, `segments`, `pre_aggregations`), plus three small Glimpse keys
+ * documented below. Keys Cube has but Glimpse ignores (refresh keys, joins, ...) are accepted.
  */
 import { z } from "zod";
 
@@ -75,6 +75,26 @@ const SEGMENT = z.strictObject({
   include_bots: z.boolean().optional(),
   ...IGNORED,
 });
+
+/**
+ * Cube's rollup pre-aggregation: a table the store keeps up to date as events are loaded, with
+ * one row per combination of the listed dimensions (and time bucket), holding the listed
+ * measures. Members are named bare (`count`) or as Cube writes them (`CUBE.count`). Only the
+ * built-in model's rollups are kept (the store maintains them for every project); those in an
+ * operator's model directory are accepted and ignored, as before.
+ */
+export const PRE_AGGREGATIONS = z.array(
+  z.strictObject({
+    name: NAME,
+    type: z.literal("rollup").default("rollup"),
+    measures: z.array(z.string()).min(1),
+    dimensions: z.array(z.string()).default([]),
+    time_dimension: z.string().optional(),
+    granularity: z.enum(["day"], { error: "must be day (the buckets rollups keep)" }).optional(),
+    refresh_key: z.unknown().optional(),
+  }),
+);
+export type PreAggregationSource = z.infer<typeof PRE_AGGREGATIONS>[number];
 
 const CUBE = z
   .strictObject({

@@ -35,6 +35,7 @@ export const clickhouseDialect: Dialect = {
   eventsScan: (projectId, includeBots) =>
     `(SELECT * FROM events FINAL WHERE project_id = ${projectId}${includeBots ? "" : " AND is_bot = 0"})`,
   sessionsScan: null,
+  rollupScan: null,
   timeBucket(expr, granularity, zone) {
     const wall = zone === null ? expr : `toTimeZone(${expr}, ${zone})`;
     if (granularity === null) return wall;

@@ -25,6 +25,8 @@ export interface Dialect {
    * events of `eventsScan`), for stores that keep them; read by cube SQL as `{sessions}`.
    */
   readonly sessionsScan: ((projectId: string, includeBots: boolean) => string) | null;
+  /** The project's rows of a rollup table (duckdb-rollups.ts), for stores that keep them. */
+  readonly rollupScan: ((table: string, projectId: string, includeBots: boolean) => string) | null;
   /**
    * `expr` (a UTC timestamp) as wall time in the zone bound at `zone` (null: UTC), truncated to
    * `granularity` (null: not truncated).

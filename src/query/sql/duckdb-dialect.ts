@@ -23,6 +23,8 @@ export const duckdbDialect: Dialect = {
     const scan = includeBots ? "all" : "humans";
     return `(SELECT *, first_in_${scan} AS first_of_user FROM sessions_rollup WHERE project_id = ${projectId} AND for_${scan})`;
   },
+  rollupScan: (table, projectId, includeBots) =>
+    `(SELECT * FROM ${table} WHERE project_id = ${projectId}${includeBots ? "" : " AND NOT is_bot"})`,
   timeBucket(expr, granularity, zone) {
     // timezone('UTC', ts) reads the naive value as UTC; timezone(zone, tstz) gives wall time there.
     const wall = zone === null ? expr : `timezone(${zone}, timezone('UTC', ${expr}))`;

@@ -2,6 +2,7 @@
 import { QueryError } from "../errors.js";
 import type { Cube, Dimension, Measure } from "../model/member.js";
 import type { Condition, FilterValue } from "../normal-query.js";
+import { type RollupRoute, rollupColumnOf } from "../rollup-match.js";
 import type { Dialect, ParamKind } from "./dialect.js";
 import type { Params } from "./params.js";
 
@@ -10,6 +11,36 @@ export interface RenderContext {
   readonly params: Params;
   readonly cube: Cube;
   readonly ungrouped: boolean;
+  /** Set when the query reads a rollup instead of the events (rollup-match.ts). */
+  readonly rollup: RollupRoute | null;
+}
+
+/** A dimension's SQL: its expression over events, or its column of the rollup read. */
+export function dimensionSql(ctx: RenderContext, dimension: Dimension): string {
+  if (!ctx.rollup) return dimension.sql[ctx.dialect.name];
+  const column = rollupColumnOf(ctx.rollup.rollup, dimension);
+  if (!column) throw new Error(`${dimension.fullName} is not in rollup ${ctx.rollup.rollup.name}`);
+  return `${ctx.dialect.quote(ctx.cube.name)}.${column}`;
+}
+
+/** A measure over a rollup's rows: additive columns re-aggregated, distinct values counted. */
+function rollupMeasure(ctx: RenderContext, route: RollupRoute, measure: Measure): string {
+  const column = (name: string) => `${ctx.dialect.quote(ctx.cube.name)}.${name}`;
+  if (route.rollup.distinct === measure) {
+    const x = column(`x_${measure.name}`);
+    return route.distinctRows ? `count(${x})` : `count(DISTINCT ${x})`;
+  }
+  const m = column(`m_${measure.name}`);
+  switch (measure.type) {
+    case "count":
+      return `CAST(COALESCE(sum(${m}), 0) AS BIGINT)`;
+    case "sum":
+    case "min":
+    case "max":
+      return `${measure.type}(${m})`;
+    default:
+      throw new Error(`${measure.fullName} is not kept in rollup ${route.rollup.name}`);
+  }
 }
 
 const and = (parts: readonly string[]): string => parts.map((p) => `(${p})`).join(" AND ");
@@ -17,6 +48,7 @@ const and = (parts: readonly string[]): string => parts.map((p) => `(${p})`).joi
 /** A measure's SQL: its aggregate (or per-row value when ungrouped), with its filters applied. */
 export function renderMeasure(ctx: RenderContext, measure: Measure, depth = 0): string {
   const d = ctx.dialect.name;
+  if (ctx.rollup) return rollupMeasure(ctx, ctx.rollup, measure);
   if (measure.type === "number") {
     if (depth > 20) throw new QueryError(`${measure.fullName} nests measures too deeply`);
     return (measure.parts?.[d] ?? [])
@@ -61,8 +93,7 @@ export function renderCondition(ctx: RenderContext, c: Condition): string {
       member.kind === "measure" ? member.filters.map((f) => f[ctx.dialect.name]) : [];
     return conditions.length ? and(conditions) : "1 = 1";
   }
-  const expr =
-    member.kind === "measure" ? renderMeasure(ctx, member) : member.sql[ctx.dialect.name];
+  const expr = member.kind === "measure" ? renderMeasure(ctx, member) : dimensionSql(ctx, member);
   const kind = kindOf(member);
   const bind = (v: FilterValue) => ctx.params.add(v, kind);
   const values = c.values;

@@ -5,9 +5,15 @@
  */
 import type { SqlParam } from "../../store/store.js";
 import type { QueryPlan } from "../plan.js";
+import { routeToRollup } from "../rollup-match.js";
 import type { Dialect } from "./dialect.js";
 import { Params } from "./params.js";
-import { type RenderContext, renderCondition, renderMeasure } from "./render-members.js";
+import {
+  dimensionSql,
+  type RenderContext,
+  renderCondition,
+  renderMeasure,
+} from "./render-members.js";
 
 export interface RenderedSql {
   readonly sql: string;
@@ -19,19 +25,33 @@ export interface RenderedQuery extends RenderedSql {
   readonly projectId: string;
   /** Counts the rows the query would have without limit and offset (for `total: true`). */
   readonly total: RenderedSql | null;
+  /** The rollup read instead of the events, if any. */
+  readonly rollup: string | null;
 }
 
-export function renderQuery(plan: QueryPlan, dialect: Dialect, projectId: string): RenderedQuery {
+/**
+ * @param useRollups read a rollup when one answers the query (false: always the events; the
+ *   tests compare both).
+ */
+export function renderQuery(
+  plan: QueryPlan,
+  dialect: Dialect,
+  projectId: string,
+  useRollups = true,
+): RenderedQuery {
   const { query } = plan;
   const { cube } = query;
   const params = new Params(dialect);
-  const ctx: RenderContext = { dialect, params, cube, ungrouped: query.ungrouped };
+  const route = useRollups && dialect.rollupScan ? routeToRollup(query) : null;
+  const ctx: RenderContext = { dialect, params, cube, ungrouped: query.ungrouped, rollup: route };
   const d = dialect.name;
 
   const project = params.add(projectId, "string");
   const scan = dialect.eventsScan(project, query.includeBots);
   let source: string;
-  if (cube.source === "events") {
+  if (route && dialect.rollupScan) {
+    source = dialect.rollupScan(route.rollup.table, project, query.includeBots);
+  } else if (cube.source === "events") {
     source = scan;
   } else {
     let rows = cube.source[d].replaceAll("{events}", scan);
@@ -51,7 +71,7 @@ export function renderQuery(plan: QueryPlan, dialect: Dialect, projectId: string
   const zone = needsZone ? params.add(query.timezone, "string") : null;
   const select = [
     ...plan.dimensions.map((x) => {
-      const expr = x.dimension.sql[d];
+      const expr = dimensionSql(ctx, x.dimension);
       return `${x.time ? dialect.timeBucket(expr, x.time.granularity, zone) : expr} AS ${x.alias}`;
     }),
     ...plan.measures.map((m) => `${renderMeasure(ctx, m.measure)} AS ${m.alias}`),
@@ -84,5 +104,5 @@ export function renderQuery(plan: QueryPlan, dialect: Dialect, projectId: string
         params: params.values.slice(0, bodyParams),
       }
     : null;
-  return { sql, params: params.values, total, projectId };
+  return { sql, params: params.values, total, projectId, rollup: route?.rollup.name ?? null };
 }
