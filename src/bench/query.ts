@@ -7,7 +7,9 @@
  * 2. Runs every built-in visualization query BENCH_RUNS (default 20) times on the store, after
  *    one warm-up run, and prints p50/p95 per query.
  * 3. Prints the compiler's own time per query: validate + plan + render + shape, no database.
- * Targets: p50 ≤ 150 ms at 10M events; compiler ≤ 1 ms.
+ * Targets: p50 ≤ 150 ms at 10M events; compiler ≤ 1 ms. Each line says what the query read: a
+ * rollup of events (the model's pre-aggregations), the sessions rollup or the events;
+ * BENCH_ROLLUPS=false reads the events instead of the rollups, for comparison.
  * `-- --store clickhouse` measures ClickHouse instead (CLICKHOUSE_URL, or a throwaway server).
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -30,6 +32,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const COMPILER_RUNS = 2_000;
 const PROJECT = "bench";
 
+/** What a query reads: a rollup, the sessions rollup or the events. */
+function readsOf(compiled: { rendered: { rollup: string | null; sql: string } }): string {
+  if (compiled.rendered.rollup) return `rollup ${compiled.rendered.rollup}`;
+  return compiled.rendered.sql.includes("sessions_rollup") ? "sessions rollup" : "events";
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
@@ -41,11 +49,15 @@ async function main(): Promise<void> {
   const clickhouse = kind === "clickhouse" ? await clickHouseForBench() : null;
   const reuse =
     keep !== undefined && (clickhouse !== null || existsSync(join(dataDir, "glimpse.duckdb")));
+  const opening = performance.now();
   const store: Store = clickhouse
     ? await ClickHouseStore.open({ url: clickhouse.url, databasePrefix: "glimpse_" })
     : await DuckDbStore.open(
         await openDuckDb(dataDir, { memoryLimit: process.env.BENCH_MEMORY ?? "4GB" }),
       );
+  // Includes building rollups that a reused database lacks (or whose definition changed).
+  console.log(`store opened in ${((performance.now() - opening) / 1000).toFixed(1)} s`);
+  const rollups = process.env.BENCH_ROLLUPS !== "false";
   const label =
     store instanceof ClickHouseStore
       ? `ClickHouse ${store.serverVersion}`
@@ -75,10 +87,13 @@ async function main(): Promise<void> {
 
     const model = builtInModel();
     console.log(`\n${RUNS} runs per query at ${EVENTS} events (${label})\n`);
-    console.log("query                        p50 ms   p95 ms   compiler ms   rows");
+    console.log(
+      "query                        p50 ms   p95 ms   compiler ms   rows  reads (rollup or cube source)",
+    );
     const failures: string[] = [];
     for (const [name, query] of Object.entries(BUILTIN_QUERIES)) {
-      const [compiled] = compileQuery(model, query, { projectId: PROJECT, dialect: store.dialect });
+      const options = { projectId: PROJECT, dialect: store.dialect, rollups };
+      const [compiled] = compileQuery(model, query, options);
       if (!compiled) throw new Error(`${name} compiled to nothing`);
       const { sql, params } = compiled.rendered;
       const scope = { projectId: PROJECT };
@@ -95,7 +110,7 @@ async function main(): Promise<void> {
       const now = Date.now();
       const t = performance.now();
       for (let i = 0; i < COMPILER_RUNS; i++) {
-        const [c] = compileQuery(model, query, { projectId: PROJECT, dialect: store.dialect, now });
+        const [c] = compileQuery(model, query, { ...options, now });
         if (c) shapeResult(c.plan, rows, { dbType: store.dialect, now });
       }
       const compilerMs = (performance.now() - t) / COMPILER_RUNS;
@@ -107,7 +122,7 @@ async function main(): Promise<void> {
       console.log(
         `${name.padEnd(28)} ${p50.toFixed(1).padStart(7)}  ${p95.toFixed(1).padStart(7)}  ${compilerMs
           .toFixed(3)
-          .padStart(12)}  ${String(rows.length).padStart(5)}`,
+          .padStart(12)}  ${String(rows.length).padStart(5)}  ${readsOf(compiled)}`,
       );
     }
     console.log(
