@@ -190,7 +190,7 @@ export async function refreshRollups(
     }
     await connection.run(
       `INSERT INTO ${t.table} SELECT d.* FROM rollup_delta AS d
-       WHERE NOT EXISTS (SELECT 1 FROM ${t.table} AS r WHERE ${same}${recent})`,
+       ANTI JOIN (SELECT * FROM ${t.table} AS r WHERE TRUE${recent}) AS r ON ${same}`,
       params,
     );
   }
