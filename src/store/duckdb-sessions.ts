@@ -2,8 +2,9 @@
  * The DuckDB store's sessions rollup: one row per project and session, holding what the
  * Sessions cube derives from events by `GROUP BY session_id` (start, end, events, first page,
  * agent, OS, user key...), so that session queries read about one row per session instead of
- * every event. The store keeps it exact: each insert recomputes the sessions it touched from
- * all of their events.
+ * every event. The store keeps it exact: each insert merges its events' per-session aggregates
+ * into the rows of the sessions they belong to (each first value carries when it was seen,
+ * so that merging picks the earlier), never re-reading a session's older events.
  *
  * Bots: queries leave bot events out unless they ask for them, and a session's aggregates
  * differ by that choice when it mixes bot and human events. A row says which scans it serves:
@@ -37,50 +38,125 @@ const FIRST_OF_SESSION = [
   "screen_resolution",
 ] as const;
 
+/** Columns taken from the earliest event that has a value: the value and when it was seen. */
+const FIRST_VALUES = [
+  { column: "user_key", expr: "COALESCE(domain_userid, user_id)" },
+  ...FIRST_OF_SESSION.map((c) => ({ column: c, expr: c })),
+];
+
 export const SESSIONS_DDL = `CREATE TABLE IF NOT EXISTS ${SESSIONS_TABLE} (
   project_id VARCHAR NOT NULL, session_id VARCHAR NOT NULL,
   for_humans BOOLEAN NOT NULL, for_all BOOLEAN NOT NULL,
   user_key VARCHAR, user_id VARCHAR, start_at TIMESTAMP, end_at TIMESTAMP, number_events BIGINT,
   ${FIRST_OF_SESSION.map((c) => `${c} VARCHAR`).join(", ")},
-  first_in_humans BOOLEAN, first_in_all BOOLEAN)`;
+  first_in_humans BOOLEAN, first_in_all BOOLEAN,
+  ${FIRST_VALUES.map((f) => `${f.column}_at TIMESTAMP`).join(", ")})`;
+
+/** The layout's newest column: a table without it is from an earlier layout (rebuilt). */
+const NEWEST_COLUMN = "user_key_at";
 
 const VALUE_COLUMNS = [
-  "user_key",
   "user_id",
   "start_at",
   "end_at",
   "number_events",
-  ...FIRST_OF_SESSION,
-].join(", ");
+  ...FIRST_VALUES.flatMap((f) => [f.column, `${f.column}_at`]),
+];
 
 /**
  * The per-session aggregates, as the Sessions cube defines them over events (sessions.yaml;
- * `user_key` is the first visitor key the session has, a choice `any_value` allows).
+ * `user_key` is the first visitor key the session has, a choice `any_value` allows). For each
+ * first value, also when it was seen (`arg_min` skips NULLs, so: the earliest non-NULL), which
+ * is what lets two aggregates of one session merge exactly.
  */
 const AGGREGATES = [
-  "arg_min(COALESCE(domain_userid, user_id), derived_tstamp) AS user_key",
   "max(user_id) AS user_id",
   "min(derived_tstamp) AS start_at",
   "max(derived_tstamp) AS end_at",
   "count(*) AS number_events",
-  ...FIRST_OF_SESSION.map((c) => `arg_min(${c}, derived_tstamp) AS ${c}`),
+  ...FIRST_VALUES.flatMap((f) => [
+    `arg_min(${f.expr}, derived_tstamp) AS ${f.column}`,
+    `min(derived_tstamp) FILTER (WHERE ${f.expr} IS NOT NULL) AS ${f.column}_at`,
+  ]),
 ].join(", ");
 
-/** Inserts the rollup rows of every session with events in `source` (a query over events). */
-function insertSessionsOf(source: string): string {
-  return `INSERT INTO ${SESSIONS_TABLE}
-    WITH ev AS MATERIALIZED (${source}),
-    every AS (
-      SELECT project_id, session_id, bool_or(is_bot) AS has_bots, ${AGGREGATES}
-      FROM ev WHERE session_id IS NOT NULL GROUP BY project_id, session_id),
-    humans AS (
-      SELECT project_id, session_id, ${AGGREGATES}
-      FROM ev SEMI JOIN (SELECT project_id AS p, session_id AS s FROM every WHERE has_bots) mixed
-        ON ev.project_id = mixed.p AND ev.session_id = mixed.s
-      WHERE NOT is_bot GROUP BY project_id, session_id)
-    SELECT project_id, session_id, NOT has_bots, TRUE, ${VALUE_COLUMNS}, NULL, NULL FROM every
-    UNION ALL
-    SELECT project_id, session_id, TRUE, FALSE, ${VALUE_COLUMNS}, NULL, NULL FROM humans`;
+/** The aggregates of `a` and `b` (rows of one session, either may be missing) as one. */
+function merged(a: string, b: string): string {
+  const first = FIRST_VALUES.flatMap(({ column: c }) => [
+    `CASE WHEN ${a}.${c}_at IS NULL OR ${b}.${c}_at < ${a}.${c}_at THEN ${b}.${c} ELSE ${a}.${c} END AS ${c}`,
+    `least(${a}.${c}_at, ${b}.${c}_at) AS ${c}_at`,
+  ]);
+  return [
+    `greatest(${a}.user_id, ${b}.user_id) AS user_id`,
+    `least(${a}.start_at, ${b}.start_at) AS start_at`,
+    `greatest(${a}.end_at, ${b}.end_at) AS end_at`,
+    `COALESCE(${a}.number_events, 0) + COALESCE(${b}.number_events, 0) AS number_events`,
+    ...first,
+  ].join(", ");
+}
+
+/**
+ * Merges the events of table `batch` into the rollup rows of their sessions: the batch's
+ * per-session aggregates (over all its events, and over its human ones) are merged with the
+ * stored rows of those sessions, which are then replaced. A load thus reads its own events and
+ * the rows of the sessions it touches, however long ago those sessions started.
+ */
+async function mergeSessionsOf(connection: DuckDBConnection, batch: string): Promise<void> {
+  // The `humans` aggregate of a session without bot events in the batch is its `all` one;
+  // only sessions with bots in the batch are aggregated again over their human events.
+  const values = VALUE_COLUMNS.join(", ");
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE session_delta AS
+     WITH every AS MATERIALIZED (
+       SELECT project_id, session_id, bool_or(is_bot) AS has_bots, ${AGGREGATES}
+       FROM ${batch} WHERE session_id IS NOT NULL GROUP BY project_id, session_id),
+     humans AS (
+       SELECT project_id, session_id, ${AGGREGATES}
+       FROM ${batch} b SEMI JOIN (SELECT project_id, session_id FROM every WHERE has_bots) m
+         ON b.project_id = m.project_id AND b.session_id = m.session_id
+       WHERE NOT is_bot GROUP BY project_id, session_id)
+     SELECT project_id, session_id, TRUE AS for_all, has_bots, ${values} FROM every
+     UNION ALL
+     SELECT project_id, session_id, FALSE, FALSE, ${values} FROM every WHERE NOT has_bots
+     UNION ALL
+     SELECT project_id, session_id, FALSE, FALSE, ${values} FROM humans`,
+  );
+  // The stored rows of those sessions, as an `all` and a `humans` aggregate: a row serving
+  // both scans (a session without bots so far) stands for each.
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE session_stored AS
+     WITH rows AS (
+       SELECT r.* FROM ${SESSIONS_TABLE} r
+       SEMI JOIN session_delta d ON r.project_id = d.project_id AND r.session_id = d.session_id)
+     SELECT project_id, session_id, TRUE AS for_all, NOT for_humans AS has_bots, ${values}
+     FROM rows WHERE for_all
+     UNION ALL
+     SELECT project_id, session_id, FALSE, FALSE, ${values} FROM rows WHERE for_humans`,
+  );
+  await connection.run(
+    `DELETE FROM ${SESSIONS_TABLE} r USING session_stored s
+     WHERE r.project_id = s.project_id AND r.session_id = s.session_id`,
+  );
+  // A session with bot events has an `all` row and (with human events) a `humans` row; one
+  // without has one row serving both.
+  await connection.run(
+    `INSERT INTO ${SESSIONS_TABLE} (project_id, session_id, for_humans, for_all, ${values})
+     WITH m AS (
+       SELECT COALESCE(s.project_id, d.project_id) AS project_id,
+         COALESCE(s.session_id, d.session_id) AS session_id,
+         COALESCE(s.for_all, d.for_all) AS for_all, ${merged("s", "d")}
+       FROM session_stored s FULL OUTER JOIN session_delta d
+         ON s.project_id = d.project_id AND s.session_id = d.session_id AND s.for_all = d.for_all),
+     bots AS (
+       SELECT project_id, session_id, bool_or(has_bots) AS has_bots
+       FROM (SELECT project_id, session_id, has_bots FROM session_stored WHERE for_all
+             UNION ALL SELECT project_id, session_id, has_bots FROM session_delta WHERE for_all)
+       GROUP BY project_id, session_id)
+     SELECT m.project_id, m.session_id, NOT m.for_all OR NOT b.has_bots, m.for_all,
+       ${VALUE_COLUMNS.map((c) => `m.${c}`).join(", ")}
+     FROM m JOIN bots b ON m.project_id = b.project_id AND m.session_id = b.session_id
+     WHERE m.for_all OR b.has_bots`,
+  );
 }
 
 /**
@@ -103,22 +179,22 @@ function markFirstSessions(source: string): string {
 }
 
 /**
- * Creates the rollup; a database from before it existed gets it built from all stored events
- * (once, at open).
+ * Creates the rollup; a database from before it existed (or from an earlier layout) gets it
+ * built from all stored events (once, at open).
  */
 export async function ensureSessionsRollup(connection: DuckDBConnection): Promise<void> {
-  // The newest column tells a current rollup from none or an earlier layout (rebuilt).
   const existing = await connection.runAndReadAll(
     "SELECT count(*) FROM information_schema.columns WHERE table_name = $1 AND column_name = $2",
-    [SESSIONS_TABLE, "first_in_all"],
+    [SESSIONS_TABLE, NEWEST_COLUMN],
   );
   if (Number(existing.getRows()[0]?.[0] ?? 0) > 0) return;
   await connection.run("BEGIN TRANSACTION");
   try {
     await connection.run(`DROP TABLE IF EXISTS ${SESSIONS_TABLE}`);
     await connection.run(SESSIONS_DDL);
-    await connection.run(insertSessionsOf("SELECT * FROM events"));
+    await mergeSessionsOf(connection, "events");
     await connection.run(markFirstSessions(SESSIONS_TABLE));
+    await dropScratch(connection);
     await connection.run("COMMIT");
   } catch (error) {
     await connection.run("ROLLBACK").catch(() => {});
@@ -126,56 +202,42 @@ export async function ensureSessionsRollup(connection: DuckDBConnection): Promis
   }
 }
 
+async function dropScratch(connection: DuckDBConnection): Promise<void> {
+  for (const table of ["session_delta", "session_stored", "touched_users"])
+    await connection.run(`DROP TABLE IF EXISTS ${table}`);
+}
+
 /**
- * Recomputes the sessions that the events in table `batch` (just inserted into `events`)
- * belong to, inside the caller's transaction. Only events from the earliest start among those
- * sessions are read: every event of a session is at or after its start, so the slice holds all
- * of them, and for a live stream it is a recent slice of the table.
+ * Adds the events in table `batch` (just inserted into `events`) to the rollup, inside the
+ * caller's transaction, and recomputes the first-session flags of the users whose sessions
+ * it touched (before and after: a session's user key can change when an earlier event
+ * arrives).
  */
 export async function refreshSessions(connection: DuckDBConnection, batch: string): Promise<void> {
+  const usersOf = (source: string) => `SELECT DISTINCT s.project_id, s.user_key FROM ${source} s
+    WHERE s.user_key IS NOT NULL`;
   await connection.run(
-    `CREATE OR REPLACE TEMP TABLE touched_sessions AS
-     SELECT DISTINCT project_id, session_id FROM ${batch} WHERE session_id IS NOT NULL`,
+    `CREATE OR REPLACE TEMP TABLE touched_users AS ${usersOf(`(
+       SELECT r.project_id, r.user_key FROM ${SESSIONS_TABLE} r
+       SEMI JOIN (SELECT DISTINCT project_id, session_id FROM ${batch}) b
+         ON r.project_id = b.project_id AND r.session_id = b.session_id)`)}`,
   );
-  // Passed on as a value: a subquery in the scan's filter would not prune the table.
-  const earliest = await connection.runAndReadAll(
-    `SELECT epoch_us(least(
-       (SELECT min(derived_tstamp) FROM ${batch} WHERE session_id IS NOT NULL),
-       (SELECT min(s.start_at) FROM ${SESSIONS_TABLE} s
-        JOIN touched_sessions t ON s.project_id = t.project_id AND s.session_id = t.session_id)))`,
+  await mergeSessionsOf(connection, batch);
+  await connection.run(
+    `INSERT INTO touched_users ${usersOf(`(
+       SELECT r.project_id, r.user_key FROM ${SESSIONS_TABLE} r
+       SEMI JOIN session_delta d ON r.project_id = d.project_id AND r.session_id = d.session_id)`)}`,
   );
-  const since = earliest.getRows()[0]?.[0];
-  if (since !== null && since !== undefined) {
-    // The users of the touched sessions, before and after: their first sessions may change.
-    const usersOf = `SELECT DISTINCT s.project_id, s.user_key FROM ${SESSIONS_TABLE} s
-      SEMI JOIN touched_sessions t ON s.project_id = t.project_id AND s.session_id = t.session_id
-      WHERE s.user_key IS NOT NULL`;
-    await connection.run(`CREATE OR REPLACE TEMP TABLE touched_users AS ${usersOf}`);
-    await connection.run(
-      `DELETE FROM ${SESSIONS_TABLE} s USING touched_sessions t
-       WHERE s.project_id = t.project_id AND s.session_id = t.session_id`,
-    );
-    await connection.run(
-      insertSessionsOf(
-        `SELECT e.* FROM events e
-         SEMI JOIN touched_sessions t ON e.project_id = t.project_id AND e.session_id = t.session_id
-         WHERE e.derived_tstamp >= make_timestamp($1::BIGINT)`,
-      ),
-      [String(since)],
-    );
-    await connection.run(`INSERT INTO touched_users ${usersOf}`);
-    await connection.run(
-      markFirstSessions(`(
-        SELECT s.* FROM ${SESSIONS_TABLE} s
-        SEMI JOIN touched_users u ON s.project_id = u.project_id AND s.user_key = u.user_key
-        UNION ALL
-        SELECT s.* FROM ${SESSIONS_TABLE} s
-        SEMI JOIN touched_sessions t ON s.project_id = t.project_id AND s.session_id = t.session_id
-        WHERE s.user_key IS NULL) AS scope`),
-    );
-    await connection.run("DROP TABLE touched_users");
-  }
-  await connection.run("DROP TABLE touched_sessions");
+  await connection.run(
+    markFirstSessions(`(
+      SELECT s.* FROM ${SESSIONS_TABLE} s
+      SEMI JOIN touched_users u ON s.project_id = u.project_id AND s.user_key = u.user_key
+      UNION ALL
+      SELECT s.* FROM ${SESSIONS_TABLE} s
+      SEMI JOIN session_delta d ON s.project_id = d.project_id AND s.session_id = d.session_id
+      WHERE s.user_key IS NULL) AS scope`),
+  );
+  await dropScratch(connection);
 }
 
 export async function deleteProjectSessions(

@@ -1,8 +1,8 @@
 /**
  * DuckDB's sessions rollup (store/duckdb-sessions.ts) must always equal the GROUP BY over the
  * stored events that the Sessions cube stands for: after many segment loads in any order (a
- * session spread over several batches, its earliest event arriving last), replays and
- * duplicates, sessions mixing bot and human events, the generator's insert path, a database
+ * session spread over several batches, its earliest event arriving last, first events lacking
+ * some values), replays and duplicates, sessions mixing bot and human events, the generator's insert path, a database
  * from before the rollup, and a project's deletion.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -95,6 +95,19 @@ function dataset(): StoredEvent[] {
       agent_name: "Googlebot",
       page_urlpath: "/robots.txt",
       user_id: "zz-bot",
+    });
+  }
+  for (const e of events.filter((x) => x.session_id?.endsWith("-s1")).slice(0, 30)) {
+    // A human event before the session's first that lacks some values: each first value of
+    // the session is its earliest event's that has one.
+    events.push({
+      ...e,
+      event_id: `${e.event_id}-early`,
+      derived_tstamp: e.derived_tstamp - 30_000,
+      collector_tstamp: e.collector_tstamp - 30_000,
+      page_title: null,
+      agent_version: null,
+      domain_userid: null,
     });
   }
   return events;
