@@ -253,6 +253,35 @@ describe("Jitsu", () => {
     ]);
   });
 
+  it("behind a trusted proxy, the client's address is the first of X-Forwarded-For (tp2 and GET /i)", async () => {
+    const proxied = await startTestService({ GLIMPSE_TRUST_PROXY: "true" });
+    try {
+      const { appId: key } = await proxied.createProject("proxied");
+      const event = { e: "pv", aid: key, duid: "d-1", url: "https://shop.example.com/proxied" };
+      const forwarded = { "x-forwarded-for": "203.0.113.77, 10.0.0.1" };
+      const post = await fetch(`${proxied.url}${TP2}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...forwarded },
+        body: JSON.stringify({
+          schema: PAYLOAD_SCHEMA,
+          data: [{ ...event, eid: crypto.randomUUID() }],
+        }),
+      });
+      expect(post.status).toBe(200);
+      const pixel = await fetch(`${proxied.url}/i?${new URLSearchParams(event)}`, {
+        headers: forwarded,
+      });
+      expect(pixel.status).toBe(200);
+      await settle(proxied);
+      const stored = await proxied.ctx.store.query(
+        "SELECT ip FROM events WHERE project_id = 'proxied'",
+      );
+      expect(stored).toEqual([{ ip: "203.0.113.0" }, { ip: "203.0.113.0" }]);
+    } finally {
+      await proxied.dispose();
+    }
+  });
+
   it("refuses an unknown or missing token with 403 and stores nothing", async () => {
     const before = await countEvents(service, "shop");
     for (const path of ["/api/v1/event?token=nope", "/api/v1/event"]) {
