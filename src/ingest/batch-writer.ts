@@ -3,10 +3,6 @@
  * every `intervalMs`, or sooner once the open segment holds `maxEvents` — through the store's
  * bulk path, then trims the log. A failing store is retried with backoff; the log keeps
  * everything meanwhile (and the collector answers 503 once the log reaches its cap).
- *
- * While a load runs, the open segment is sealed each time it reaches `maxEvents`, and one load
- * takes at most `LOAD_BYTES` of segments: the store's memory for a load grows with its size, so
- * a writer that falls behind loads several bounded batches rather than one ever larger one.
  */
 import type { Store } from "../store/store.js";
 import type { WriteAheadLog } from "./wal/write-ahead-log.js";
@@ -20,8 +16,8 @@ export interface BatchWriterOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
-/** At most this much CSV in one load (about 20,000 events), unless one segment is larger. */
-const LOAD_BYTES = 12 * 1024 * 1024;
+/** Segments loaded in one statement when the writer is behind. */
+const SEGMENTS_PER_LOAD = 16;
 
 export class BatchWriter {
   private timer: NodeJS.Timeout | null = null;
@@ -29,7 +25,6 @@ export class BatchWriter {
   private failures = 0;
   private stopped = false;
   private nextRunAt = 0;
-  private sealing = false;
 
   constructor(
     private readonly wal: WriteAheadLog,
@@ -43,20 +38,8 @@ export class BatchWriter {
 
   /** Asks for an early run when the open segment is big enough (called after appends). */
   nudge(): void {
-    if (this.wal.openEvents < this.options.maxEvents || this.failures > 0) return;
-    if (!this.running) {
+    if (this.wal.openEvents >= this.options.maxEvents && !this.running && this.failures === 0)
       this.schedule(0);
-      return;
-    }
-    // Busy loading: seal the segment now so it stays about `maxEvents` long.
-    if (this.sealing) return;
-    this.sealing = true;
-    this.wal
-      .seal()
-      .catch(() => {})
-      .finally(() => {
-        this.sealing = false;
-      });
   }
 
   /** Runs one round now: seal, load everything sealed, trim. Resolves when done. */
@@ -97,14 +80,11 @@ export class BatchWriter {
         })
         .finally(() => {
           this.running = null;
-          const behind = this.wal.sealedCount > 0 || this.wal.openEvents >= this.options.maxEvents;
-          const delay =
-            this.failures > 0
-              ? Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures)
-              : behind
-                ? 0
-                : this.options.intervalMs;
-          this.schedule(delay);
+          const backoff =
+            this.failures === 0
+              ? this.options.intervalMs
+              : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures);
+          this.schedule(backoff);
         });
     }, delay);
     this.timer.unref();
@@ -113,11 +93,7 @@ export class BatchWriter {
   private async round(): Promise<void> {
     let segments = await this.wal.seal();
     while (segments.length > 0) {
-      let count = 1;
-      let bytes = segments[0]?.bytes ?? 0;
-      while (count < segments.length && bytes + (segments[count]?.bytes ?? 0) <= LOAD_BYTES)
-        bytes += segments[count++]?.bytes ?? 0;
-      const batch = segments.slice(0, count);
+      const batch = segments.slice(0, SEGMENTS_PER_LOAD);
       const loaded = await this.store.loadSegments(batch.map((s) => s.path));
       await this.wal.remove(batch);
       this.options.onLoaded?.(loaded);
