@@ -45,7 +45,11 @@ const readCsv = (files: readonly string[]) =>
   `read_csv([${files.map(quote).join(", ")}], header=false, columns=${csvColumns}, quote='"', escape='"', ` +
   // The record separator is stated, not sniffed: a CR inside a quoted field made DuckDB guess
   // CR line ends and drop (or fail on) a whole segment.
-  "new_line='\\n', auto_detect=false, allow_quoted_nulls=false, ignore_errors=true)";
+  "new_line='\\n', auto_detect=false, allow_quoted_nulls=false, ignore_errors=true, " +
+  // Buffers of 2 MiB (DuckDB's default is 16 of them) let both threads parse one segment: a
+  // 20k-event load reads its CSV in less than half the time. A buffer must hold the longest
+  // record: one event is at most about the 1 MiB body it came in, within DuckDB's 2 MB line limit.
+  "buffer_size=2097152, max_line_size=2097152)";
 const selectList = EVENT_COLUMN_NAMES.map((c) =>
   EVENT_COLUMNS[c] === "timestamp" ? `epoch_ms(${c}) AS ${c}` : c,
 ).join(", ");
@@ -90,10 +94,11 @@ export class DuckDbStore implements Store {
     if (paths.length === 0) return 0;
     return this.transaction(async (writer) => {
       await writer.run(
+        // One of each event id (a replayed or re-sent event can be in the batch twice); DISTINCT
+        // ON costs a third of the window function it replaced.
         `CREATE OR REPLACE TEMP TABLE incoming AS
-         SELECT ${selectList} FROM ${readCsv(paths)}
-         WHERE event_id IS NOT NULL AND project_id IS NOT NULL
-         QUALIFY row_number() OVER (PARTITION BY project_id, event_id) = 1`,
+         SELECT DISTINCT ON (project_id, event_id) ${selectList} FROM ${readCsv(paths)}
+         WHERE event_id IS NOT NULL AND project_id IS NOT NULL`,
       );
       // Drop what is already stored. The look-back starts from the batch's earliest collection
       // time, passed as a value (a subquery here would turn into a nested-loop join), so the
