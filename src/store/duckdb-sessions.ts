@@ -50,10 +50,18 @@ export const SESSIONS_DDL = `CREATE TABLE IF NOT EXISTS ${SESSIONS_TABLE} (
   user_key VARCHAR, user_id VARCHAR, start_at TIMESTAMP, end_at TIMESTAMP, number_events BIGINT,
   ${FIRST_OF_SESSION.map((c) => `${c} VARCHAR`).join(", ")},
   first_in_humans BOOLEAN, first_in_all BOOLEAN,
-  ${FIRST_VALUES.map((f) => `${f.column}_at TIMESTAMP`).join(", ")})`;
+  ${FIRST_VALUES.map((f) => `${f.column}_at TIMESTAMP`).join(", ")}, user_num BIGINT)`;
+
+/**
+ * A number for each user key, so that the Sessions cube counts distinct users over integers
+ * (about three times faster than over the keys' text at 1.5M sessions, and as exact).
+ */
+const USERS_TABLE = "session_users";
+const USERS_DDL = `CREATE TABLE IF NOT EXISTS ${USERS_TABLE} (
+  project_id VARCHAR NOT NULL, user_key VARCHAR NOT NULL, user_num BIGINT NOT NULL)`;
 
 /** The layout's newest column: a table without it is from an earlier layout (rebuilt). */
-const NEWEST_COLUMN = "user_key_at";
+const NEWEST_COLUMN = "user_num";
 
 const VALUE_COLUMNS = [
   "user_id",
@@ -140,7 +148,7 @@ async function mergeSessionsOf(connection: DuckDBConnection, batch: string): Pro
   // A session with bot events has an `all` row and (with human events) a `humans` row; one
   // without has one row serving both.
   await connection.run(
-    `INSERT INTO ${SESSIONS_TABLE} (project_id, session_id, for_humans, for_all, ${values})
+    `CREATE OR REPLACE TEMP TABLE session_merged AS
      WITH m AS (
        SELECT COALESCE(s.project_id, d.project_id) AS project_id,
          COALESCE(s.session_id, d.session_id) AS session_id,
@@ -152,10 +160,25 @@ async function mergeSessionsOf(connection: DuckDBConnection, batch: string): Pro
        FROM (SELECT project_id, session_id, has_bots FROM session_stored WHERE for_all
              UNION ALL SELECT project_id, session_id, has_bots FROM session_delta WHERE for_all)
        GROUP BY project_id, session_id)
-     SELECT m.project_id, m.session_id, NOT m.for_all OR NOT b.has_bots, m.for_all,
+     SELECT m.project_id, m.session_id, NOT m.for_all OR NOT b.has_bots AS for_humans, m.for_all,
        ${VALUE_COLUMNS.map((c) => `m.${c}`).join(", ")}
      FROM m JOIN bots b ON m.project_id = b.project_id AND m.session_id = b.session_id
      WHERE m.for_all OR b.has_bots`,
+  );
+  // New user keys get the next numbers.
+  await connection.run(
+    `INSERT INTO ${USERS_TABLE}
+     SELECT n.project_id, n.user_key,
+       (SELECT COALESCE(max(user_num), 0) FROM ${USERS_TABLE}) + row_number() OVER ()
+     FROM (SELECT DISTINCT project_id, user_key FROM session_merged WHERE user_key IS NOT NULL) n
+     ANTI JOIN ${USERS_TABLE} u ON n.project_id = u.project_id AND n.user_key = u.user_key`,
+  );
+  await connection.run(
+    `INSERT INTO ${SESSIONS_TABLE} (project_id, session_id, for_humans, for_all, ${values}, user_num)
+     SELECT m.project_id, m.session_id, m.for_humans, m.for_all,
+       ${VALUE_COLUMNS.map((c) => `m.${c}`).join(", ")}, u.user_num
+     FROM session_merged m
+     LEFT JOIN ${USERS_TABLE} u ON m.project_id = u.project_id AND m.user_key = u.user_key`,
   );
 }
 
@@ -191,7 +214,9 @@ export async function ensureSessionsRollup(connection: DuckDBConnection): Promis
   await connection.run("BEGIN TRANSACTION");
   try {
     await connection.run(`DROP TABLE IF EXISTS ${SESSIONS_TABLE}`);
+    await connection.run(`DROP TABLE IF EXISTS ${USERS_TABLE}`);
     await connection.run(SESSIONS_DDL);
+    await connection.run(USERS_DDL);
     await mergeSessionsOf(connection, "events");
     await connection.run(markFirstSessions(SESSIONS_TABLE));
     await dropScratch(connection);
@@ -203,7 +228,7 @@ export async function ensureSessionsRollup(connection: DuckDBConnection): Promis
 }
 
 async function dropScratch(connection: DuckDBConnection): Promise<void> {
-  for (const table of ["session_delta", "session_stored", "touched_users"])
+  for (const table of ["session_delta", "session_stored", "session_merged", "touched_users"])
     await connection.run(`DROP TABLE IF EXISTS ${table}`);
 }
 
@@ -245,4 +270,5 @@ export async function deleteProjectSessions(
   projectId: string,
 ): Promise<void> {
   await connection.run(`DELETE FROM ${SESSIONS_TABLE} WHERE project_id = $1`, [projectId]);
+  await connection.run(`DELETE FROM ${USERS_TABLE} WHERE project_id = $1`, [projectId]);
 }

@@ -67,6 +67,14 @@ async function expectRollupMatches(store: DuckDbStore): Promise<void> {
      FROM sessions_rollup`,
   );
   expect(dups).toEqual({ h: "0", a: "0" });
+  // Each user key has one number and each number one key, within a project.
+  const [numbers] = await store.query(
+    `SELECT count(*) FILTER (WHERE (user_key IS NULL) <> (user_num IS NULL)) AS unnumbered,
+       count(DISTINCT (project_id, user_key)) - count(DISTINCT (project_id, user_key, user_num)) AS keys,
+       count(DISTINCT (project_id, user_num)) - count(DISTINCT (project_id, user_key, user_num)) AS nums
+     FROM sessions_rollup`,
+  );
+  expect(numbers).toEqual({ unnumbered: "0", keys: "0", nums: "0" });
 }
 
 /** A deterministic shuffle, so that sessions spread over batches in any order. */
