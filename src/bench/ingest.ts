@@ -126,7 +126,7 @@ async function load(url: string, appId: string, events: number, connections: num
 function startProcess(
   args: string[],
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
+): Promise<{ child: ChildProcess; url: string; log: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: root,
@@ -137,7 +137,7 @@ function startProcess(
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/[\d.:]+)/i.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1] });
+      if (match?.[1]) resolve({ child, url: match[1], log: () => output });
     });
     child.on("exit", (code) =>
       reject(new Error(`${args.join(" ")} exited with ${code}: ${output}`)),
@@ -257,6 +257,12 @@ async function main(): Promise<void> {
       );
       if (landed < acknowledged)
         console.log(`WARNING: ${acknowledged - landed} acknowledged events not found in the store`);
+      // The service's warnings and errors (pino levels 40 and up), e.g. a failing load.
+      const problems = service
+        .log()
+        .split("\n")
+        .filter((line) => /"level":(4|5|6)0/.test(line));
+      for (const line of problems.slice(0, 5)) console.log(`service: ${line.slice(0, 400)}`);
     }
     if (single) {
       console.log(

@@ -91,6 +91,11 @@ export class WriteAheadLog {
     );
   }
 
+  /** Sealed segments not yet loaded. */
+  get sealedCount(): number {
+    return this.sealed.length;
+  }
+
   /** Events appended to the open segment since it was opened (the writer's size trigger). */
   get openEvents(): number {
     return (this.current?.events ?? 0) + this.pendingEvents;

@@ -1,0 +1,74 @@
+/**
+ * The batch writer against a store that cannot take a large load (DuckDB out of memory on a
+ * backlog): it must not fail on the same load forever, but catch up in smaller loads, and every
+ * event must land exactly once.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { emptyEvent } from "../../src/events/event.js";
+import { eventToCsv } from "../../src/events/event-csv.js";
+import { BatchWriter } from "../../src/ingest/batch-writer.js";
+import { WriteAheadLog } from "../../src/ingest/wal/write-ahead-log.js";
+import { openDuckDb } from "../../src/store/duckdb-database.js";
+import { DuckDbStore } from "../../src/store/duckdb-store.js";
+import type { Store } from "../../src/store/store.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("batch writer", () => {
+  it("splits a backlog the store cannot load at once into smaller loads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "glimpse-batch-writer-"));
+    dirs.push(dir);
+    const wal = await WriteAheadLog.open(join(dir, "wal"), 64 * 1024 * 1024);
+    const duck = await DuckDbStore.open(await openDuckDb(dir, { memoryLimit: "256MB" }));
+    // The real store, refusing (as DuckDB does past its memory limit) any load of more than
+    // one segment.
+    const sizes: number[] = [];
+    const store: Store = Object.assign(Object.create(duck) as Store, {
+      loadSegments: async (paths: readonly string[]) => {
+        sizes.push(paths.length);
+        if (paths.length > 1)
+          throw new Error("Out of Memory Error: could not allocate block of size 2.0 MiB");
+        return duck.loadSegments(paths);
+      },
+    });
+    // A backlog of six sealed segments.
+    let n = 0;
+    for (let s = 0; s < 6; s++) {
+      const records = Array.from({ length: 50 }, () =>
+        eventToCsv(emptyEvent("shop", `e${n++}`, Date.now())),
+      );
+      await wal.append(records.join(""), records.length);
+      await wal.seal();
+    }
+    const errors: unknown[] = [];
+    let loaded = 0;
+    const writer = new BatchWriter(wal, store, {
+      intervalMs: 20,
+      maxEvents: 10_000,
+      onLoaded: (events) => {
+        loaded += events;
+      },
+      onError: (error) => errors.push(error),
+    });
+    writer.start();
+    try {
+      const deadline = Date.now() + 60_000;
+      while (loaded < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await writer.stop();
+      await wal.close();
+    }
+    expect(loaded).toBe(n);
+    expect(await duck.countEvents("shop", 0, Date.now() + 1000)).toBe(n);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(sizes[0]).toBe(6);
+    expect(sizes.at(-1)).toBe(1);
+    await duck.close();
+  }, 90_000);
+});
