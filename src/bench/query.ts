@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const store: Store = clickhouse
     ? await ClickHouseStore.open({ url: clickhouse.url, databasePrefix: "glimpse_" })
     : await DuckDbStore.open(
-        await openDuckDb(dataDir, { memoryLimit: process.env.BENCH_MEMORY ?? "4GB" }),
+        await openDuckDb(dataDir, { memoryLimit: process.env.BENCH_MEMORY ?? "1GB" }),
       );
   // Includes building rollups that a reused database lacks (or whose definition changed).
   console.log(`store opened in ${((performance.now() - opening) / 1000).toFixed(1)} s`);
