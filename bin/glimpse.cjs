@@ -6,8 +6,8 @@
 process.env.UV_THREADPOOL_SIZE = process.env.UV_THREADPOOL_SIZE || "16";
 // DuckDB's own jemalloc keeps freed pages for 10 s (its default decay) before returning them,
 // so bulk loads left hundreds of MB resident that DuckDB no longer used. After 1 s instead,
-// the batched bench's peak RSS fell from 710–889 MB to ~740 MB at about the same speed; at 0 it
-// fell to ~670 MB but each event cost ~20% more CPU (pages given back and faulted in again).
+// the batched bench's peak RSS was 739–795 MB (710–889 before) at about the same speed; at 0
+// it was 656–696 MB but each event cost ~20% more CPU (pages given back and faulted in again).
 // Read when the library loads, so set here; an operator's own setting wins.
 process.env.DUCKDB_JE_MALLOC_CONF =
   process.env.DUCKDB_JE_MALLOC_CONF || "dirty_decay_ms:1000,muzzy_decay_ms:0";
