@@ -60,6 +60,14 @@ export const EVENTS_DDL = `CREATE TABLE IF NOT EXISTS events (${EVENT_COLUMN_NAM
 ).join(", ")})`;
 
 /**
+ * Deleted projects and when: a request that found its project just before the deletion can
+ * have its events loaded just after it, and they must not come back to life if a project of
+ * that id is created again. Events collected before the deletion are dropped at load.
+ */
+const DELETED_DDL = `CREATE TABLE IF NOT EXISTS deleted_projects (
+  project_id VARCHAR PRIMARY KEY, deleted_at TIMESTAMP NOT NULL)`;
+
+/**
  * Crash replays and client re-sends arrive within this window of the original's collection;
  * bounding the look-back keeps the anti-join to a recent slice of the table.
  */
@@ -82,6 +90,7 @@ export class DuckDbStore implements Store {
   ): Promise<DuckDbStore> {
     const writer = await instance.connect();
     await writer.run(EVENTS_DDL);
+    await writer.run(DELETED_DDL);
     await ensureSessionsRollup(writer);
     await ensureRollups(writer, rollups);
     return new DuckDbStore(instance, writer, rollups);
@@ -99,6 +108,11 @@ export class DuckDbStore implements Store {
         `CREATE OR REPLACE TEMP TABLE incoming AS
          SELECT DISTINCT ON (project_id, event_id) ${selectList} FROM ${readCsv(paths)}
          WHERE event_id IS NOT NULL AND project_id IS NOT NULL`,
+      );
+      // Events of a project deleted after they were collected (see DELETED_DDL).
+      await writer.run(
+        `DELETE FROM incoming i USING deleted_projects d
+         WHERE i.project_id = d.project_id AND i.collector_tstamp <= d.deleted_at`,
       );
       // Drop what is already stored. The look-back starts from the batch's earliest collection
       // time, passed as a value (a subquery here would turn into a nested-loop join), so the
@@ -186,6 +200,10 @@ export class DuckDbStore implements Store {
   async deleteProject(projectId: string): Promise<void> {
     await this.transaction(async (writer) => {
       await writer.run("DELETE FROM events WHERE project_id = $1", [projectId]);
+      await writer.run(
+        "INSERT OR REPLACE INTO deleted_projects VALUES ($1, make_timestamp($2::BIGINT * 1000))",
+        [projectId, Date.now()],
+      );
       await deleteProjectSessions(writer, projectId);
       await deleteProjectRollups(writer, this.rollups, projectId);
     });
