@@ -9,10 +9,12 @@
  * a writer that falls behind loads several bounded batches rather than one ever larger one.
  * A failed load halves that budget for the next try (down to one segment) and successes grow it
  * back: a store that runs out of memory on a large backlog catches up in smaller loads instead
- * of failing on the same load forever.
+ * of failing on the same load forever. A single segment that still fails after
+ * `QUARANTINE_AFTER` tries (the store rejects something in it, while it is reachable) is set
+ * aside in the log's `quarantine/` folder, so that it does not hold back every event behind it.
  */
-import type { Store } from "../store/store.js";
-import type { WriteAheadLog } from "./wal/write-ahead-log.js";
+import { type Store, StoreUnavailableError } from "../store/store.js";
+import type { Segment, WriteAheadLog } from "./wal/write-ahead-log.js";
 
 export interface BatchWriterOptions {
   intervalMs: number;
@@ -20,7 +22,14 @@ export interface BatchWriterOptions {
   /** Called after each load with the number of new events; for logs and tests. */
   onLoaded?: (events: number) => void;
   onError?: (error: unknown) => void;
+  /** The first retry's delay after a failed round, doubled for each further one (500 ms). */
+  retryMs?: number;
+  /** Called when a segment is set aside (its new path and the last error). */
+  onQuarantine?: (path: string, error: unknown) => void;
 }
+
+/** Failed loads of one segment on its own before it is set aside. */
+const QUARANTINE_AFTER = 5;
 
 const MAX_BACKOFF_MS = 30_000;
 /**
@@ -41,6 +50,8 @@ export class BatchWriter {
   private loadBytes = LOAD_BYTES;
   /** The size of the load being tried, which a failure halves. */
   private tryingBytes = 0;
+  /** Failed loads of a segment on its own, by segment. */
+  private readonly aloneFailures = new Map<Segment, number>();
 
   constructor(
     private readonly wal: WriteAheadLog,
@@ -113,7 +124,7 @@ export class BatchWriter {
           const behind = this.wal.sealedCount > 0 || this.wal.openEvents >= this.options.maxEvents;
           const delay =
             this.failures > 0
-              ? Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures)
+              ? Math.min(MAX_BACKOFF_MS, (this.options.retryMs ?? 500) * 2 ** this.failures)
               : behind
                 ? 0
                 : this.options.intervalMs;
@@ -132,7 +143,21 @@ export class BatchWriter {
         bytes += segments[count++]?.bytes ?? 0;
       const batch = segments.slice(0, count);
       this.tryingBytes = bytes;
-      const loaded = await this.store.loadSegments(batch.map((s) => s.path));
+      let loaded: number;
+      try {
+        loaded = await this.store.loadSegments(batch.map((s) => s.path));
+      } catch (error) {
+        const alone = batch.length === 1 ? batch[0] : undefined;
+        if (!alone || error instanceof StoreUnavailableError) throw error;
+        const tries = (this.aloneFailures.get(alone) ?? 0) + 1;
+        this.aloneFailures.set(alone, tries);
+        if (tries < QUARANTINE_AFTER) throw error;
+        this.aloneFailures.delete(alone);
+        this.options.onQuarantine?.(await this.wal.quarantine(alone), error);
+        segments = segments.slice(1);
+        continue;
+      }
+      for (const segment of batch) this.aloneFailures.delete(segment);
       await this.wal.remove(batch);
       this.options.onLoaded?.(loaded);
       segments = segments.slice(batch.length);

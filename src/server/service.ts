@@ -51,6 +51,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
     maxEvents: options.flushMaxEvents ?? 10_000,
     onError: (error) =>
       app.log.error({ err: error }, "loading events into the store failed; will retry"),
+    onQuarantine: (path, error) =>
+      app.log.error(
+        { err: error, path },
+        "a write-ahead-log segment keeps failing to load: set aside, kept on disk",
+      ),
   });
   const collector = new Collector({
     directory,
@@ -61,13 +66,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   const app = await buildApp({ ctx, collector, directory, ready: () => ready });
 
-  // Whatever an earlier run acknowledged but did not load is loaded before we listen. A remote
-  // store that is down just now does not keep the collector from taking events into the log.
+  // Whatever an earlier run acknowledged but did not load is loaded before we listen. A store
+  // that is down just now, or a load that fails (retried in smaller loads, a segment that keeps
+  // failing set aside), does not keep the collector from taking events into the log.
   try {
     await writer.drain();
   } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    app.log.warn({ err: error }, "the store is unreachable; events wait in the log");
+    if (error instanceof StoreUnavailableError)
+      app.log.warn({ err: error }, "the store is unreachable; events wait in the log");
+    else app.log.error({ err: error }, "loading events into the store failed; will retry");
   }
   writer.start();
   const address = await app.listen({ port: config.PORT, host: config.HOST });

@@ -3,7 +3,7 @@
  * backlog): it must not fail on the same load forever, but catch up in smaller loads, and every
  * event must land exactly once.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -55,6 +55,7 @@ describe("batch writer", () => {
         loaded += events;
       },
       onError: (error) => errors.push(error),
+      retryMs: 10,
     });
     writer.start();
     try {
@@ -69,6 +70,61 @@ describe("batch writer", () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(sizes[0]).toBe(6);
     expect(sizes.at(-1)).toBe(1);
+    await duck.close();
+  }, 90_000);
+});
+
+describe("batch writer quarantine", () => {
+  it("sets aside a segment the store keeps rejecting, and loads the ones behind it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "glimpse-batch-writer-"));
+    dirs.push(dir);
+    const walDir = join(dir, "wal");
+    const wal = await WriteAheadLog.open(walDir, 64 * 1024 * 1024);
+    const duck = await DuckDbStore.open(await openDuckDb(dir, { memoryLimit: "256MB" }));
+    let n = 0;
+    const append = async () => {
+      const records = Array.from({ length: 20 }, () =>
+        eventToCsv(emptyEvent("shop", `e${n++}`, Date.now())),
+      );
+      await wal.append(records.join(""), records.length);
+      return (await wal.seal()).at(-1)?.path as string;
+    };
+    const poisoned = await append();
+    await append();
+    await append();
+    // The real store, rejecting any load that holds the first segment (as it would a file it
+    // cannot read), while loading everything else.
+    const store: Store = Object.assign(Object.create(duck) as Store, {
+      loadSegments: async (paths: readonly string[]) => {
+        if (paths.includes(poisoned)) throw new Error("Invalid Input Error: unreadable segment");
+        return duck.loadSegments(paths);
+      },
+    });
+    const quarantined: string[] = [];
+    let loaded = 0;
+    const writer = new BatchWriter(wal, store, {
+      intervalMs: 20,
+      maxEvents: 10_000,
+      onLoaded: (events) => {
+        loaded += events;
+      },
+      onQuarantine: (path) => quarantined.push(path),
+      retryMs: 10,
+    });
+    writer.start();
+    try {
+      const deadline = Date.now() + 60_000;
+      while (loaded < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await writer.stop();
+      await wal.close();
+    }
+    expect(loaded).toBe(40);
+    expect(quarantined).toEqual([join(walDir, "quarantine", poisoned.slice(walDir.length + 1))]);
+    // Its acknowledged events are kept on disk, and load once it is moved back.
+    expect(readFileSync(quarantined[0] as string, "utf8").split("\n").length - 1).toBe(20);
+    renameSync(quarantined[0] as string, poisoned);
+    expect(await duck.loadSegments([poisoned])).toBe(20);
     await duck.close();
   }, 90_000);
 });

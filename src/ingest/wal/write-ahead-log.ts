@@ -9,7 +9,7 @@
  * id, so replaying a segment that was already loaded is harmless.
  */
 import { constants, mkdirSync, readdirSync, readFileSync, truncateSync } from "node:fs";
-import { type FileHandle, open, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { completeRecordsLength } from "../../events/event-csv.js";
 
@@ -210,6 +210,30 @@ export class WriteAheadLog {
         if (error.code !== "ENOENT") throw error;
       });
     }
+  }
+
+  /**
+   * Sets aside a sealed segment the store keeps failing to load, so that the segments behind
+   * it load: it moves to `quarantine/` in the log's directory, where it is kept (its events
+   * were acknowledged). Moved back into the log's directory, it is loaded at the next start.
+   * Returns its new path.
+   */
+  async quarantine(segment: Segment): Promise<string> {
+    const dir = join(this.dir, "quarantine");
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const to = join(dir, segment.path.slice(segment.path.lastIndexOf("/") + 1));
+    await rename(segment.path, to);
+    for (const d of [dir, this.dir]) {
+      const handle = await open(d, "r");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    const at = this.sealed.indexOf(segment);
+    if (at >= 0) this.sealed.splice(at, 1);
+    return to;
   }
 
   /** Seals what is open and refuses further appends. */
