@@ -10,7 +10,7 @@
  * A failed load halves that budget for the next try (down to one segment) and successes grow it
  * back: a store that runs out of memory on a large backlog catches up in smaller loads instead
  * of failing on the same load forever. A single segment that still fails after
- * `QUARANTINE_AFTER` tries (the store rejects something in it, while it is reachable) is set
+ * `QUARANTINE_AFTER` tries while the next one loads (the store rejects something in it) is set
  * aside in the log's `quarantine/` folder, so that it does not hold back every event behind it.
  */
 import { type Store, StoreUnavailableError } from "../store/store.js";
@@ -65,12 +65,13 @@ export class BatchWriter {
 
   /** Asks for an early run when the open segment is big enough (called after appends). */
   nudge(): void {
-    if (this.wal.openEvents < this.options.maxEvents || this.failures > 0) return;
-    if (!this.running) {
+    if (this.wal.openEvents < this.options.maxEvents) return;
+    if (!this.running && this.failures === 0) {
       this.schedule(0);
       return;
     }
-    // Busy loading: seal the segment now so it stays about `maxEvents` long.
+    // Loading, or waiting to retry a failed load: seal the segment now so that it stays about
+    // `maxEvents` long (a segment is the smallest load, it must stay small enough to load).
     if (this.sealing) return;
     this.sealing = true;
     this.wal
@@ -112,11 +113,12 @@ export class BatchWriter {
       this.running = this.round()
         .then(() => {
           this.failures = 0;
-          this.loadBytes = Math.min(LOAD_BYTES, this.loadBytes * 2);
         })
         .catch((error) => {
           this.failures++;
-          this.loadBytes = Math.max(1, Math.floor(this.tryingBytes / 2));
+          // A smaller load helps a store short of memory, not one that cannot be reached.
+          if (!(error instanceof StoreUnavailableError))
+            this.loadBytes = Math.max(1, Math.floor(this.tryingBytes / 2));
           this.options.onError?.(error);
         })
         .finally(() => {
@@ -135,6 +137,7 @@ export class BatchWriter {
   }
 
   private async round(): Promise<void> {
+    this.tryingBytes = this.loadBytes;
     let segments = await this.wal.seal();
     while (segments.length > 0) {
       let count = 1;
@@ -147,20 +150,41 @@ export class BatchWriter {
       try {
         loaded = await this.store.loadSegments(batch.map((s) => s.path));
       } catch (error) {
-        const alone = batch.length === 1 ? batch[0] : undefined;
-        if (!alone || error instanceof StoreUnavailableError) throw error;
-        const tries = (this.aloneFailures.get(alone) ?? 0) + 1;
-        this.aloneFailures.set(alone, tries);
-        if (tries < QUARANTINE_AFTER) throw error;
-        this.aloneFailures.delete(alone);
-        this.options.onQuarantine?.(await this.wal.quarantine(alone), error);
-        segments = segments.slice(1);
-        continue;
+        // Set aside, and the next segment loaded in its place.
+        if (await this.setAside(batch, segments[1], error)) {
+          segments = segments.slice(2);
+          continue;
+        }
+        throw error;
       }
       for (const segment of batch) this.aloneFailures.delete(segment);
       await this.wal.remove(batch);
       this.options.onLoaded?.(loaded);
+      this.loadBytes = Math.min(LOAD_BYTES, this.loadBytes * 2);
       segments = segments.slice(batch.length);
     }
+  }
+
+  /**
+   * After a failed load of one segment on its own: sets it aside once it has failed
+   * QUARANTINE_AFTER times and the next segment loads, which shows the store itself is sound
+   * (a store out of memory, out of disk or unreachable must not empty the log into quarantine).
+   */
+  private async setAside(
+    batch: readonly Segment[],
+    next: Segment | undefined,
+    error: unknown,
+  ): Promise<boolean> {
+    const alone = batch.length === 1 ? batch[0] : undefined;
+    if (!alone || !next || error instanceof StoreUnavailableError) return false;
+    const tries = (this.aloneFailures.get(alone) ?? 0) + 1;
+    this.aloneFailures.set(alone, tries);
+    if (tries < QUARANTINE_AFTER) return false;
+    const loaded = await this.store.loadSegments([next.path]);
+    await this.wal.remove([next]);
+    this.options.onLoaded?.(loaded);
+    this.aloneFailures.delete(alone);
+    this.options.onQuarantine?.(await this.wal.quarantine(alone), error);
+    return true;
   }
 }

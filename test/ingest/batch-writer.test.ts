@@ -120,11 +120,46 @@ describe("batch writer quarantine", () => {
       await wal.close();
     }
     expect(loaded).toBe(40);
-    expect(quarantined).toEqual([join(walDir, "quarantine", poisoned.slice(walDir.length + 1))]);
+    expect(quarantined).toHaveLength(1);
+    expect(quarantined[0]).toMatch(
+      new RegExp(`^${join(walDir, "quarantine")}/\\d+-${poisoned.slice(walDir.length + 1)}$`),
+    );
     // Its acknowledged events are kept on disk, and load once it is moved back.
     expect(readFileSync(quarantined[0] as string, "utf8").split("\n").length - 1).toBe(20);
     renameSync(quarantined[0] as string, poisoned);
     expect(await duck.loadSegments([poisoned])).toBe(20);
     await duck.close();
   }, 90_000);
+
+  it("sets nothing aside when the store fails every load (the store, not a segment, is at fault)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "glimpse-batch-writer-"));
+    dirs.push(dir);
+    const wal = await WriteAheadLog.open(join(dir, "wal"), 64 * 1024 * 1024);
+    for (let s = 0; s < 3; s++) {
+      await wal.append(eventToCsv(emptyEvent("shop", `e${s}`, Date.now())), 1);
+      await wal.seal();
+    }
+    let tries = 0;
+    const broken = {
+      loadSegments: async () => {
+        tries++;
+        throw new Error("IO Error: No space left on device");
+      },
+    } as unknown as Store;
+    const quarantined: string[] = [];
+    const writer = new BatchWriter(wal, broken, {
+      intervalMs: 20,
+      maxEvents: 10_000,
+      onQuarantine: (path) => quarantined.push(path),
+      onError: () => {},
+      retryMs: 1,
+    });
+    writer.start();
+    const deadline = Date.now() + 30_000;
+    while (tries < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await writer.stop().catch(() => {});
+    expect(tries).toBeGreaterThanOrEqual(20);
+    expect(quarantined).toEqual([]);
+    expect(await wal.close()).toHaveLength(3);
+  }, 60_000);
 });

@@ -313,6 +313,11 @@ ${preAggregations}`;
     expect(
       error("      - { name: a, measures: [count], time_dimension: at, granularity: hour }"),
     ).toMatch(/pre_aggregations\.0\.granularity: must be day/);
+    expect(
+      error(
+        "      - { name: pagesDaily, measures: [count] }\n      - { name: pages_daily, measures: [count] }",
+      ),
+    ).toMatch(/pages_daily would share table rollup_mine_pages_daily/);
     const ok = compileBuiltIn(
       cube(
         "      - { name: a, measures: [Mine.count, users], dimensions: [agent], time_dimension: at, granularity: day }",

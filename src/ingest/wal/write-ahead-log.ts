@@ -9,7 +9,7 @@
  * id, so replaying a segment that was already loaded is harmless.
  */
 import { constants, mkdirSync, readdirSync, readFileSync, truncateSync } from "node:fs";
-import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, link, mkdir, open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { completeRecordsLength } from "../../events/event-csv.js";
 
@@ -221,8 +221,12 @@ export class WriteAheadLog {
   async quarantine(segment: Segment): Promise<string> {
     const dir = join(this.dir, "quarantine");
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const to = join(dir, segment.path.slice(segment.path.lastIndexOf("/") + 1));
-    await rename(segment.path, to);
+    // Segment numbers start again after a restart with an empty log: the time in the name keeps
+    // an earlier quarantined file from being replaced (and `link` never replaces one).
+    const name = segment.path.slice(segment.path.lastIndexOf("/") + 1);
+    const to = join(dir, `${Date.now()}-${name}`);
+    await link(segment.path, to);
+    await unlink(segment.path);
     for (const d of [dir, this.dir]) {
       const handle = await open(d, "r");
       try {

@@ -264,6 +264,13 @@ function compileCube(source: CubeSource, file: string, fail: Fail, builtIn: bool
           fail(["pre_aggregations", i, ...path], reason),
         ),
       );
+      rollups.forEach((r, i) => {
+        if (rollups.findIndex((other) => other.table === r.table) !== i)
+          fail(
+            ["pre_aggregations", i, "name"],
+            `${r.name} would share table ${r.table} with another rollup`,
+          );
+      });
     }
   }
 
@@ -312,6 +319,11 @@ function compileRollup(
     if (!dimension) return fail(["dimensions", i], `unknown dimension ${ref} of ${cube}`);
     if (dimension.type === "time")
       fail(["dimensions", i], `${dimension.fullName} is a time: name it as time_dimension`);
+    if (dimension.windowColumns.length)
+      fail(
+        ["dimensions", i],
+        `${dimension.fullName} reads window columns, which a rollup cannot keep`,
+      );
     return dimension;
   });
   let time: Rollup["time"] = null;
