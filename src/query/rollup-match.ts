@@ -5,7 +5,7 @@
  * every filter is on its dimensions or cuts its time at bucket boundaries. Anything else
  * (other segments, measure filters, ungrouped rows, other zones) reads the events.
  */
-import type { Dimension, Measure, Rollup } from "./model/member.js";
+import { type Dimension, type Measure, type Rollup, rollupColumn } from "./model/member.js";
 import type { Condition, NormalQuery } from "./normal-query.js";
 import { GRANULARITIES, type Operator } from "./query-schema.js";
 
@@ -40,9 +40,9 @@ const same = (a: Dimension, b: Dimension | undefined) => a.sql.duckdb === b?.sql
 
 /** The rollup's column for `dimension`: its time bucket, a dimension key, or none. */
 export function rollupColumnOf(rollup: Rollup, dimension: Dimension): string | null {
-  if (same(dimension, rollup.time?.dimension)) return "bucket";
+  if (same(dimension, rollup.time?.dimension)) return rollupColumn.bucket;
   const own = rollup.dimensions.find((d) => same(dimension, d));
-  return own ? `d_${own.name}` : null;
+  return own ? rollupColumn.dimension(own.name) : null;
 }
 
 /** A segment that only lets bots in (its SQL keeps every row): the rollups key on the flag. */

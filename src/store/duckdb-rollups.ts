@@ -11,7 +11,13 @@
  */
 import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { CompiledModel, Cube, Measure, Rollup } from "../query/model/member.js";
+import {
+  type CompiledModel,
+  type Cube,
+  type Measure,
+  type Rollup,
+  rollupColumn,
+} from "../query/model/member.js";
 
 export interface RollupTable {
   readonly table: string;
@@ -29,14 +35,6 @@ export interface RollupTable {
 }
 
 const STATE_TABLE = "rollup_tables";
-
-/** Column names of a rollup's members in its table (also what the query renderer reads). */
-export const rollupColumn = {
-  bucket: "bucket",
-  dimension: (name: string) => `d_${name}`,
-  distinct: (name: string) => `x_${name}`,
-  measure: (name: string) => `m_${name}`,
-};
 
 /** `value` of rows that meet the measure's filters (NULL for the others). */
 function filtered(measure: Measure, value: string): string {

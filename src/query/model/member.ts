@@ -67,6 +67,14 @@ export interface Rollup {
   readonly time: { readonly dimension: Dimension; readonly granularity: "day" } | null;
 }
 
+/** Column names of a rollup's members in its table: the store writes them, queries read them. */
+export const rollupColumn = {
+  bucket: "bucket",
+  dimension: (name: string) => `d_${name}`,
+  distinct: (name: string) => `x_${name}`,
+  measure: (name: string) => `m_${name}`,
+};
+
 export interface Cube {
   readonly name: string;
   readonly title: string;

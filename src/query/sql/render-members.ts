@@ -1,6 +1,6 @@
 /** Renders members and filter conditions as SQL expressions of a dialect, binding every value. */
 import { QueryError } from "../errors.js";
-import type { Cube, Dimension, Measure } from "../model/member.js";
+import { type Cube, type Dimension, type Measure, rollupColumn } from "../model/member.js";
 import type { Condition, FilterValue } from "../normal-query.js";
 import { type RollupRoute, rollupColumnOf } from "../rollup-match.js";
 import type { Dialect, ParamKind } from "./dialect.js";
@@ -27,10 +27,10 @@ export function dimensionSql(ctx: RenderContext, dimension: Dimension): string {
 function rollupMeasure(ctx: RenderContext, route: RollupRoute, measure: Measure): string {
   const column = (name: string) => `${ctx.dialect.quote(ctx.cube.name)}.${name}`;
   if (route.rollup.distinct === measure) {
-    const x = column(`x_${measure.name}`);
+    const x = column(rollupColumn.distinct(measure.name));
     return route.distinctRows ? `count(${x})` : `count(DISTINCT ${x})`;
   }
-  const m = column(`m_${measure.name}`);
+  const m = column(rollupColumn.measure(measure.name));
   switch (measure.type) {
     case "count":
       return `CAST(COALESCE(sum(${m}), 0) AS BIGINT)`;
