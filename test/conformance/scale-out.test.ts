@@ -4,57 +4,33 @@
  * through one is served by both; a client re-sending a batch to the other node does not double
  * it; both answer the same figures; a project deleted through one is gone for both.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { missingServers } from "../../src/devservers/available.js";
 import { type ClickHouseServer, startClickHouse } from "../../src/devservers/clickhouse.js";
 import { type PostgresServer, startPostgres } from "../../src/devservers/postgres.js";
+import { type ServeProcess, serveProcess } from "../helpers/serve-process.js";
 import { batch, load, send } from "./support/snowplow.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ADMIN = "scale-out-admin-token-0123456789";
 const API_SECRET = "scale-out-api-secret-0123456789abcdefgh";
 const skip = missingServers();
 
-interface Node {
-  child: ChildProcess;
-  url: string;
+interface Node extends ServeProcess {
   dataDir: string;
 }
 
-function serve(env: Record<string, string>): Promise<Node> {
+async function serve(env: Record<string, string>): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), "glimpse-node-"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["bin/glimpse.cjs", "serve", "--port", "0", "--host", "127.0.0.1"],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ...env,
-          GLIMPSE_DATA_DIR: dataDir,
-          GLIMPSE_DEMO: "false",
-          GLIMPSE_ADMIN_TOKEN: ADMIN,
-          GLIMPSE_API_SECRET: API_SECRET,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Glimpse listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1], dataDir });
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${output}`)));
+  const started = await serveProcess({
+    ...env,
+    GLIMPSE_DATA_DIR: dataDir,
+    GLIMPSE_ADMIN_TOKEN: ADMIN,
+    GLIMPSE_API_SECRET: API_SECRET,
   });
+  return { ...started, dataDir };
 }
 
 async function admin(node: Node, method: string, path: string, body?: unknown) {

@@ -1,27 +1,7 @@
 /** A Snowplow tracker's batches, as the service's load tests send them. */
-import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 
-export interface SentEvent {
-  e: "pv";
-  eid: string;
-  aid: string;
-  url: string;
-  duid: string;
-}
-
-export function batch(appId: string, size: number): SentEvent[] {
-  return Array.from({ length: size }, (_, i) => ({
-    e: "pv",
-    eid: randomUUID(),
-    aid: appId,
-    url: `https://shop.example/p${i % 5}`,
-    duid: `visitor-${i % 7}`,
-  }));
-}
-
-/** POSTs a batch to the tp2 endpoint; true when the collector acknowledged it. */
-export { send } from "../../helpers/tp2.js";
+export { batch, type SentEvent, send } from "../../helpers/tp2.js";
 
 /** A query API token for `projectId`, signed as GitLab signs them. */
 export function token(projectId: string, secret: string): Promise<string> {
