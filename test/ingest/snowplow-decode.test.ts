@@ -211,6 +211,28 @@ describe("browser_context", () => {
       browser_language: "de-DE",
     });
   });
+
+  // The fields read from a context text are memoised by that text: events sharing it must still
+  // each get them, their own parameters must still win, and a bad text must be refused each time.
+  it("gives every event sharing a context text its fields, its own parameters first", () => {
+    const co = context({ viewport: "390x844", resolution: "1170x2532", documentLanguage: "fr" });
+    const cx = Buffer.from(co).toString("base64url");
+    const first = decode({ e: "pv", co }).event;
+    const own = decode({ e: "pv", co, vp: "800x600" }).event;
+    const encoded = decode({ e: "pv", cx }).event;
+    const again = decode({ e: "pv", co }).event;
+    for (const event of [first, encoded, again]) {
+      expect(event).toMatchObject({
+        viewport_size: "390x844",
+        screen_resolution: "1170x2532",
+        document_language: "fr",
+      });
+    }
+    expect(own).toMatchObject({ viewport_size: "800x600", screen_resolution: "1170x2532" });
+    const bad = context({ viewport: { width: 390 } });
+    expect(rejection({ e: "pv", co: bad })).toMatch(/browser_context\.viewport/);
+    expect(rejection({ e: "pv", co: bad })).toMatch(/browser_context\.viewport/);
+  });
 });
 
 describe("timestamps", () => {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { emptyEvent, type StoredEvent } from "../../events/event.js";
+import { BoundedMemo } from "../memo.js";
 import {
   type DecodedEvent,
   EventRejected,
@@ -77,7 +78,7 @@ export function decodeSnowplowEvent(params: unknown, collectorTstamp: number): D
       "structured event fields",
     );
   }
-  applyContexts(event, contexts(p.co, p.cx));
+  applyContexts(event, contextFields(p.co, p.cx));
 
   return {
     appId: text(p.aid, "aid", LIMITS.shortText),
@@ -128,28 +129,64 @@ function selfDescribing(event: StoredEvent, p: Record<string, unknown>): void {
   }
 }
 
-function applyContexts(event: StoredEvent, found: Map<string, Record<string, unknown>>): void {
-  const user = found.get("user_context");
-  if (user) event.user_props = jsonText(user, "user_context");
-  const browser = found.get("browser_context");
-  if (browser) {
-    event.viewport_size ??= text(browser.viewport, "browser_context.viewport", LIMITS.shortText);
-    event.screen_resolution ??= text(
-      browser.resolution,
-      "browser_context.resolution",
-      LIMITS.shortText,
-    );
-    event.browser_language ??= text(
-      browser.browserLanguage,
-      "browser_context.browserLanguage",
-      LIMITS.shortText,
-    );
-    event.document_language = text(
-      browser.documentLanguage,
-      "browser_context.documentLanguage",
-      LIMITS.shortText,
-    );
+/** What an event takes from its contexts (`user_context`, `browser_context`). */
+interface ContextFields {
+  user_props: string | null;
+  viewport_size: string | null;
+  screen_resolution: string | null;
+  browser_language: string | null;
+  document_language: string | null;
+}
+
+/**
+ * The events of one page view carry the same `co`/`cx` text (its web_page id, the same browser
+ * and user contexts), so the fields read from it are memoised by that text: parsing it was a
+ * tenth of the collector's CPU for a batch. Long texts are not kept, to bound the memo's size.
+ */
+const plainContexts = new BoundedMemo<ContextFields>(1000);
+const encodedContexts = new BoundedMemo<ContextFields>(1000);
+const MEMO_MAX_CHARS = 4096;
+
+function contextFields(co: unknown, cx: unknown): ContextFields {
+  const read = () => readContextFields(co, cx);
+  // The same precedence as contexts(): a non-empty `co` text, else `cx`.
+  if (typeof co === "string" && co !== "") {
+    return co.length <= MEMO_MAX_CHARS ? plainContexts.get(co, read) : read();
   }
+  if (co === undefined && typeof cx === "string" && cx !== "" && cx.length <= MEMO_MAX_CHARS) {
+    return encodedContexts.get(cx, read);
+  }
+  return read();
+}
+
+function readContextFields(co: unknown, cx: unknown): ContextFields {
+  const found = contexts(co, cx);
+  const user = found.get("user_context");
+  const browser = found.get("browser_context");
+  return {
+    user_props: user ? jsonText(user, "user_context") : null,
+    viewport_size: browser
+      ? text(browser.viewport, "browser_context.viewport", LIMITS.shortText)
+      : null,
+    screen_resolution: browser
+      ? text(browser.resolution, "browser_context.resolution", LIMITS.shortText)
+      : null,
+    browser_language: browser
+      ? text(browser.browserLanguage, "browser_context.browserLanguage", LIMITS.shortText)
+      : null,
+    document_language: browser
+      ? text(browser.documentLanguage, "browser_context.documentLanguage", LIMITS.shortText)
+      : null,
+  };
+}
+
+function applyContexts(event: StoredEvent, fields: ContextFields): void {
+  if (fields.user_props !== null) event.user_props = fields.user_props;
+  // The event's own parameters win over the browser context.
+  event.viewport_size ??= fields.viewport_size;
+  event.screen_resolution ??= fields.screen_resolution;
+  event.browser_language ??= fields.browser_language;
+  event.document_language = fields.document_language;
 }
 
 function integer(value: unknown, field: string): number | null {

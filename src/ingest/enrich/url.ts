@@ -3,7 +3,7 @@
  * compared to its events, so parsed parts are memoised.
  */
 import type { StoredEvent } from "../../events/event.js";
-import { BoundedMemo } from "./memo.js";
+import { BoundedMemo } from "../memo.js";
 
 interface PageParts {
   host: string;

@@ -5,7 +5,7 @@
  */
 import { isbot } from "isbot";
 import { UAParser } from "ua-parser-js";
-import { BoundedMemo } from "./memo.js";
+import { BoundedMemo } from "../memo.js";
 
 export interface AgentInfo {
   agent_name: string | null;

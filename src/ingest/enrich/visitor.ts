@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BoundedMemo } from "./memo.js";
+import { BoundedMemo } from "../memo.js";
 
 export class VisitorHasher {
   private day = "";

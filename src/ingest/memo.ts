@@ -1,5 +1,6 @@
 /**
- * A bounded memo for enrichment lookups whose inputs repeat (user agents, page URLs, visitors):
+ * A bounded memo for collector lookups whose inputs repeat (user agents, page URLs, visitors,
+ * Snowplow contexts):
  * the hot path pays one Map lookup instead of a parse or a hash. When full it forgets
  * everything at once, which is cheaper than LRU bookkeeping on every hit.
  */
