@@ -226,6 +226,25 @@ describe("round trip through DuckDB's loader", () => {
   });
 });
 
+it("keeps one of each (project, event id) in a segment, the first one", async () => {
+  const events = [
+    event("dup", { page_title: "first" }),
+    event("other"),
+    event("dup", { page_title: "second" }),
+    { ...event("dup", { page_title: "another project" }), project_id: "blog" },
+    event("dup", { page_title: "third" }),
+  ];
+  expect(await load(events)).toBe(3);
+  const rows = await store.query(
+    "SELECT project_id, event_id, page_title FROM events ORDER BY project_id, event_id",
+  );
+  expect(rows).toEqual([
+    { project_id: "blog", event_id: "dup", page_title: "another project" },
+    { project_id: "shop", event_id: "dup", page_title: "first" },
+    { project_id: "shop", event_id: "other", page_title: null },
+  ]);
+});
+
 describe("completeRecordsLength", () => {
   const records = [
     eventToCsv(event("r-1", { page_title: "plain" })),
