@@ -46,8 +46,8 @@ const readCsv = (files: readonly string[]) =>
   // The record separator is stated, not sniffed: a CR inside a quoted field made DuckDB guess
   // CR line ends and drop (or fail on) a whole segment.
   "new_line='\\n', auto_detect=false, allow_quoted_nulls=false, ignore_errors=true, " +
-  // Buffers of 2 MiB (DuckDB's default is 16 of them) let both threads parse one segment: a
-  // 20k-event load reads its CSV in less than half the time. A buffer must hold the longest
+  // Buffers of 2 MiB (DuckDB's default is 16 of them) let several threads parse one file (the
+  // generator's bulk path) and keep a load's buffers small. A buffer must hold the longest
   // record: one event is at most about the 1 MiB body it came in, within DuckDB's 2 MB line limit.
   "buffer_size=2097152, max_line_size=2097152)";
 const selectList = EVENT_COLUMN_NAMES.map((c) =>
@@ -79,6 +79,8 @@ export class DuckDbStore implements Store {
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly rollups: readonly RollupTable[],
+    /** DuckDB's configured threads, which queries use. */
+    private readonly threads: number,
   ) {}
 
   /** The last write in line on the write connection (see `transaction`). */
@@ -93,7 +95,8 @@ export class DuckDbStore implements Store {
     await writer.run(DELETED_DDL);
     await ensureSessionsRollup(writer);
     await ensureRollups(writer, rollups);
-    return new DuckDbStore(instance, writer, rollups);
+    const threads = await writer.runAndReadAll("SELECT current_setting('threads')::INTEGER");
+    return new DuckDbStore(instance, writer, rollups, Number(threads.getRows()[0]?.[0] ?? 2));
   }
 
   /** One table holds every project: nothing to prepare. */
@@ -101,47 +104,52 @@ export class DuckDbStore implements Store {
 
   async loadSegments(paths: readonly string[]): Promise<number> {
     if (paths.length === 0) return 0;
-    return this.transaction(async (writer) => {
-      await writer.run(
-        `CREATE OR REPLACE TEMP TABLE incoming AS
-         SELECT ${selectList} FROM ${readCsv(paths)}
-         WHERE event_id IS NOT NULL AND project_id IS NOT NULL`,
-      );
-      // One of each event id: a replayed or re-sent event can be in the batch twice. Finding the
-      // rare duplicates by their two key columns costs a fraction of DISTINCT ON over the whole
-      // row, which kept the first value of every other column.
-      await writer.run(
-        `DELETE FROM incoming i USING (
-           SELECT project_id, event_id, min(rowid) AS kept FROM incoming
-           GROUP BY project_id, event_id HAVING count(*) > 1) d
-         WHERE i.project_id = d.project_id AND i.event_id = d.event_id AND i.rowid <> d.kept`,
-      );
-      // Events of a project deleted after they were collected (see DELETED_DDL).
-      await writer.run(
-        `DELETE FROM incoming i USING deleted_projects d
-         WHERE i.project_id = d.project_id AND i.collector_tstamp <= d.deleted_at`,
-      );
-      // Drop what is already stored. The look-back starts from the batch's earliest collection
-      // time, passed as a value (a subquery here would turn into a nested-loop join), so the
-      // join probes a recent slice of the table and builds its hash table on the small batch.
-      const earliest = await writer.runAndReadAll(
-        "SELECT epoch_ms(min(collector_tstamp)) FROM incoming",
-      );
-      const since = Number(earliest.getRows()[0]?.[0] ?? 0) - DEDUP_WINDOW_MS;
-      await writer.run(
-        `DELETE FROM incoming i USING (
-           SELECT e.project_id, e.event_id FROM events e
-           JOIN incoming n ON e.event_id = n.event_id AND e.project_id = n.project_id
-           WHERE e.collector_tstamp >= make_timestamp($1::BIGINT * 1000)) stored
-         WHERE i.event_id = stored.event_id AND i.project_id = stored.project_id`,
-        [since],
-      );
-      const result = await writer.run(`INSERT INTO events (${columnList}) SELECT * FROM incoming`);
-      await refreshSessions(writer, "incoming");
-      await refreshRollups(writer, this.rollups, "incoming");
-      await writer.run("DROP TABLE incoming");
-      return Number(result.rowsChanged);
-    });
+    // A load runs on one thread (its caller's). On two threads the same load took ~25% more CPU
+    // per event (partial hash tables, merges, wake-ups), CPU that the collector's thread needs
+    // while events arrive. Queries get the configured threads back when it is done.
+    return this.transaction((writer) => this.load(writer, paths), { threads: 1 });
+  }
+
+  private async load(writer: DuckDBConnection, paths: readonly string[]): Promise<number> {
+    await writer.run(
+      `CREATE OR REPLACE TEMP TABLE incoming AS
+       SELECT ${selectList} FROM ${readCsv(paths)}
+       WHERE event_id IS NOT NULL AND project_id IS NOT NULL`,
+    );
+    // One of each event id: a replayed or re-sent event can be in the batch twice. Finding the
+    // rare duplicates by their two key columns costs a fraction of DISTINCT ON over the whole
+    // row, which kept the first value of every other column.
+    await writer.run(
+      `DELETE FROM incoming i USING (
+         SELECT project_id, event_id, min(rowid) AS kept FROM incoming
+         GROUP BY project_id, event_id HAVING count(*) > 1) d
+       WHERE i.project_id = d.project_id AND i.event_id = d.event_id AND i.rowid <> d.kept`,
+    );
+    // Events of a project deleted after they were collected (see DELETED_DDL).
+    await writer.run(
+      `DELETE FROM incoming i USING deleted_projects d
+       WHERE i.project_id = d.project_id AND i.collector_tstamp <= d.deleted_at`,
+    );
+    // Drop what is already stored. The look-back starts from the batch's earliest collection
+    // time, passed as a value (a subquery here would turn into a nested-loop join), so the
+    // join probes a recent slice of the table and builds its hash table on the small batch.
+    const earliest = await writer.runAndReadAll(
+      "SELECT epoch_ms(min(collector_tstamp)) FROM incoming",
+    );
+    const since = Number(earliest.getRows()[0]?.[0] ?? 0) - DEDUP_WINDOW_MS;
+    await writer.run(
+      `DELETE FROM incoming i USING (
+         SELECT e.project_id, e.event_id FROM events e
+         JOIN incoming n ON e.event_id = n.event_id AND e.project_id = n.project_id
+         WHERE e.collector_tstamp >= make_timestamp($1::BIGINT * 1000)) stored
+       WHERE i.event_id = stored.event_id AND i.project_id = stored.project_id`,
+      [since],
+    );
+    const result = await writer.run(`INSERT INTO events (${columnList}) SELECT * FROM incoming`);
+    await refreshSessions(writer, "incoming");
+    await refreshRollups(writer, this.rollups, "incoming");
+    await writer.run("DROP TABLE incoming");
+    return Number(result.rowsChanged);
   }
 
   async insertEvents(events: readonly StoredEvent[]): Promise<void> {
@@ -168,16 +176,25 @@ export class DuckDbStore implements Store {
    * the batch writer, project deletion and the generator share that connection, and their
    * statements (and temp tables) must never interleave.
    */
-  private transaction<T>(work: (writer: DuckDBConnection) => Promise<T>): Promise<T> {
+  private transaction<T>(
+    work: (writer: DuckDBConnection) => Promise<T>,
+    { threads }: { threads?: number } = {},
+  ): Promise<T> {
     const run = this.writes.then(async () => {
-      await this.writer.run("BEGIN TRANSACTION");
+      // Set outside the transaction: a failed one refuses every statement until its rollback.
+      if (threads !== undefined) await this.writer.run(`SET threads = ${threads}`);
       try {
-        const result = await work(this.writer);
-        await this.writer.run("COMMIT");
-        return result;
-      } catch (error) {
-        await this.writer.run("ROLLBACK").catch(() => {});
-        throw error;
+        await this.writer.run("BEGIN TRANSACTION");
+        try {
+          const result = await work(this.writer);
+          await this.writer.run("COMMIT");
+          return result;
+        } catch (error) {
+          await this.writer.run("ROLLBACK").catch(() => {});
+          throw error;
+        }
+      } finally {
+        if (threads !== undefined) await this.writer.run(`SET threads = ${this.threads}`);
       }
     });
     this.writes = run.catch(() => {});

@@ -224,25 +224,35 @@ describe("round trip through DuckDB's loader", () => {
     const back = await readBack();
     for (const e of events) expect(back.get(e.event_id)).toEqual(e);
   });
-});
 
-it("keeps one of each (project, event id) in a segment, the first one", async () => {
-  const events = [
-    event("dup", { page_title: "first" }),
-    event("other"),
-    event("dup", { page_title: "second" }),
-    { ...event("dup", { page_title: "another project" }), project_id: "blog" },
-    event("dup", { page_title: "third" }),
-  ];
-  expect(await load(events)).toBe(3);
-  const rows = await store.query(
-    "SELECT project_id, event_id, page_title FROM events ORDER BY project_id, event_id",
-  );
-  expect(rows).toEqual([
-    { project_id: "blog", event_id: "dup", page_title: "another project" },
-    { project_id: "shop", event_id: "dup", page_title: "first" },
-    { project_id: "shop", event_id: "other", page_title: null },
-  ]);
+  it("keeps one of each (project, event id) in a segment, the first one", async () => {
+    const events = [
+      event("dup", { page_title: "first" }),
+      event("other"),
+      event("dup", { page_title: "second" }),
+      { ...event("dup", { page_title: "another project" }), project_id: "blog" },
+      event("dup", { page_title: "third" }),
+    ];
+    expect(await load(events)).toBe(3);
+    const rows = await store.query(
+      "SELECT project_id, event_id, page_title FROM events ORDER BY project_id, event_id",
+    );
+    expect(rows).toEqual([
+      { project_id: "blog", event_id: "dup", page_title: "another project" },
+      { project_id: "shop", event_id: "dup", page_title: "first" },
+      { project_id: "shop", event_id: "other", page_title: null },
+    ]);
+  });
+
+  it("gives queries DuckDB's configured threads back after a load, also a failed one", async () => {
+    const threads = async () =>
+      (await store.query("SELECT current_setting('threads')::INTEGER AS n"))[0]?.n;
+    expect(await threads()).toBe(2);
+    await load([event("threads")]);
+    expect(await threads()).toBe(2);
+    await expect(store.loadSegments([join(dir, "missing.csv")])).rejects.toThrow();
+    expect(await threads()).toBe(2);
+  });
 });
 
 describe("completeRecordsLength", () => {
