@@ -75,7 +75,7 @@ export class BatchWriter {
     if (this.sealing) return;
     this.sealing = true;
     this.wal
-      .seal()
+      .seal({ minEvents: this.options.maxEvents })
       .catch(() => {})
       .finally(() => {
         this.sealing = false;

@@ -61,6 +61,35 @@ describe("write-ahead log", () => {
     expect(await wal.seal()).toHaveLength(1);
   });
 
+  it("seals with minEvents only when that many events are open", async () => {
+    const wal = await WriteAheadLog.open(freshDir(), 100_000_000);
+    await Promise.all([1, 2, 3].map((i) => wal.append(record(i), 1)));
+    expect(await wal.seal({ minEvents: 4 })).toEqual([]);
+    expect(wal.openEvents).toBe(3);
+    expect(await wal.seal({ minEvents: 3 })).toHaveLength(1);
+    expect(wal.openEvents).toBe(0);
+  });
+
+  it("a seal with minEvents is judged when its turn comes, not when it is asked for", async () => {
+    const wal = await WriteAheadLog.open(freshDir(), 100_000_000);
+    await Promise.all([1, 2, 3].map((i) => wal.append(record(i), 1)));
+    // One event arrives while the first seal is under way (right after it wrote what was open).
+    const internals = wal as unknown as { flush: () => Promise<void> };
+    const flush = internals.flush.bind(wal);
+    let late: Promise<void> | undefined;
+    internals.flush = async () => {
+      await flush();
+      late ??= wal.append(record(4), 1);
+    };
+    const first = wal.seal();
+    // Asked for while three events are open; by its turn only the late one is.
+    const second = wal.seal({ minEvents: 3 });
+    expect(await first).toHaveLength(1);
+    expect(await second).toHaveLength(1);
+    await late;
+    expect(wal.openEvents).toBe(1);
+  });
+
   it("sealing an empty log leaves no empty segment behind", async () => {
     const dir = freshDir();
     const wal = await WriteAheadLog.open(dir, 100_000_000);

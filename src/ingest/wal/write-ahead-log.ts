@@ -183,10 +183,14 @@ export class WriteAheadLog {
 
   /**
    * Closes the open segment after everything appended so far is durable, and returns every
-   * sealed segment not yet loaded, oldest first.
+   * sealed segment not yet loaded, oldest first. With `minEvents`, only if the open segment then
+   * holds that many events.
    */
-  async seal(): Promise<Segment[]> {
+  async seal({ minEvents = 0 }: { minEvents?: number } = {}): Promise<Segment[]> {
     const sealing = this.chain.then(async () => {
+      // Judged when its turn comes: a seal asked for while another was waiting in line must not
+      // close the few events appended after that one as a segment of their own.
+      if (this.openEvents < minEvents) return;
       await this.flush();
       if (this.current && this.file) {
         await this.file.close();
