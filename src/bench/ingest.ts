@@ -20,6 +20,12 @@ import { clickHouseForBench, storeFlag } from "./bench-store.js";
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 /** Concurrent client connections of each run. */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/**
+ * BENCH_VISITORS=N gives each event the cookie ids (`duid`, `sid`) of one of N visitors, as
+ * Snowplow's tracker sends them, so that a load touches many sessions. By default every event
+ * is one anonymous visitor (one address and agent): the store's sessions upkeep is then least.
+ */
+const VISITORS = Number(process.env.BENCH_VISITORS ?? 1);
 /** BENCH_ONLY=single|batched runs one of the two Glimpse scenarios (for profiling). */
 const only = process.env.BENCH_ONLY;
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -74,12 +80,15 @@ function body(appId: string, events: number): string {
   const parts: string[] = [];
   for (let i = 0; i < events; i++) {
     const id = (counter++).toString(16).padStart(12, "0");
-    parts.push(
-      EVENT_TEMPLATE.replace("EID", `6f1c2d3e-4b5a-4c6d-8e7f-${id}`)
-        .replace("APPID", appId)
-        .replace("DTM", now)
-        .replace("STM", now),
-    );
+    let event = EVENT_TEMPLATE.replace("EID", `6f1c2d3e-4b5a-4c6d-8e7f-${id}`)
+      .replace("APPID", appId)
+      .replace("DTM", now)
+      .replace("STM", now);
+    if (VISITORS > 1) {
+      const visitor = Math.floor(Math.random() * VISITORS);
+      event = `${event.slice(0, -1)},"duid":"visitor-${visitor}","sid":"session-${visitor}","vid":"1"}`;
+    }
+    parts.push(event);
   }
   return `{"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4","data":[${parts.join(",")}]}`;
 }
@@ -188,7 +197,7 @@ async function main(): Promise<void> {
   const clickhouse = kind === "clickhouse" ? await clickHouseForBench() : null;
   const storeName = clickhouse ? "ClickHouse" : "DuckDB";
   console.log(
-    `bench:ingest — ${DURATION_S} s per run, Node ${process.version}, store ${storeName}\n`,
+    `bench:ingest — ${DURATION_S} s per run, Node ${process.version}, store ${storeName}, ${VISITORS === 1 ? "one anonymous visitor" : `${VISITORS} visitors`}\n`,
   );
 
   const bare = await startProcess(["-e", BARE_SERVER], {});
