@@ -10,7 +10,13 @@ export const DEMO_PROJECT = "demo";
 const DEMO_EVENTS = 150_000;
 
 export async function serve(config: Config): Promise<void> {
-  const service = await startService(config);
+  // Set once the service exists: a fatal store error stops it and exits non-zero, for its
+  // supervisor (systemd, Docker) to start it again and load what the log kept.
+  let fatal = false;
+  let onFatal = () => {
+    fatal = true;
+  };
+  const service = await startService(config, { onFatal: () => onFatal() });
   const { ctx, app } = service;
   if (ctx.secrets.generated.includes("adminToken")) {
     // Printed once, on the start that generated it; afterwards it is only in the data dir (0600).
@@ -21,12 +27,12 @@ export async function serve(config: Config): Promise<void> {
   // Signals are handled from here on, also while the demo is being generated: a stop then
   // waits for the generation to finish before the store closes.
   let demo: Promise<unknown> = Promise.resolve();
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, code = 0) => {
     app.log.info(`${signal}: stopping (flushing the write-ahead log)`);
     await demo.catch(() => {});
     try {
       await service.stop();
-      process.exit(0);
+      process.exit(code);
     } catch (error) {
       // Nothing acknowledged is lost: the write-ahead log keeps it for the next start.
       app.log.error(
@@ -36,6 +42,8 @@ export async function serve(config: Config): Promise<void> {
       process.exit(1);
     }
   };
+  onFatal = () => void shutdown("fatal store error", 1);
+  if (fatal) onFatal();
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
 

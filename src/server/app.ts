@@ -21,15 +21,17 @@ export interface AppParts {
   ctx: AppContext;
   collector: Collector;
   directory: ProjectDirectory;
-  /** False while the service is starting or stopping: /healthz answers 503. */
-  ready: () => boolean;
+  /** The service's state: anything but "ok" (starting, stopping, a failed store) is a 503. */
+  health: () => Health;
 }
+
+export type Health = "ok" | "starting" | "stopping" | "store failed";
 
 export async function buildApp({
   ctx,
   collector,
   directory,
-  ready,
+  health,
 }: AppParts): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: MAX_BODY_BYTES,
@@ -58,7 +60,7 @@ export async function buildApp({
   );
 
   app.get("/healthz", async (_request, reply) =>
-    ready() ? { status: "ok" } : reply.code(503).send({ status: "starting" }),
+    health() === "ok" ? { status: "ok" } : reply.code(503).send({ status: health() }),
   );
 
   await registerCollectorRoutes(app, collector);

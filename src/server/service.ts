@@ -14,8 +14,8 @@ import { VisitorHasher } from "../ingest/enrich/visitor.js";
 import { WriteAheadLog } from "../ingest/wal/write-ahead-log.js";
 import { ProjectDirectory } from "../projects/directory.js";
 import { openStorage } from "../store/open-storage.js";
-import { StoreUnavailableError } from "../store/store.js";
-import { buildApp } from "./app.js";
+import { type StoreFatalError, StoreUnavailableError } from "../store/store.js";
+import { buildApp, type Health } from "./app.js";
 import type { AppContext } from "./context.js";
 
 export interface Service {
@@ -30,6 +30,11 @@ export interface ServiceOptions {
   /** Batch writer cadence; tests shorten it. */
   flushIntervalMs?: number;
   flushMaxEvents?: number;
+  /**
+   * The store became unusable (see StoreFatalError), after it was logged: `glimpse serve`
+   * stops and exits non-zero so that a supervisor restarts it.
+   */
+  onFatal?: (error: StoreFatalError) => void;
 }
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
@@ -43,7 +48,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const { store, projects } = storage;
   const ctx: AppContext = { config, secrets, store, projects };
 
-  let ready = false;
+  let health: Health = "starting";
   const wal = await WriteAheadLog.open(join(dataDir, "wal"), config.GLIMPSE_WAL_MAX_BYTES);
   const directory = new ProjectDirectory(projects);
   const writer = new BatchWriter(wal, store, {
@@ -64,7 +69,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
     writer,
     enricher: { visitors: new VisitorHasher(dataDir), sessions: new Sessionizer() },
   });
-  const app = await buildApp({ ctx, collector, directory, ready: () => ready });
+  const app = await buildApp({ ctx, collector, directory, health: () => health });
+  store.onFatal?.((error) => {
+    health = "store failed";
+    app.log.fatal(
+      { err: error },
+      "the store is unusable until the service restarts; acknowledged events wait in the write-ahead log",
+    );
+    options.onFatal?.(error);
+  });
 
   // Whatever an earlier run acknowledged but did not load is loaded before we listen. A store
   // that is down just now, or a load that fails (retried in smaller loads, a segment that keeps
@@ -78,12 +91,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   writer.start();
   const address = await app.listen({ port: config.PORT, host: config.HOST });
-  ready = true;
+  if (health === "starting") health = "ok";
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      ready = false;
+      if (health !== "store failed") health = "stopping";
       await app.close();
       try {
         // What cannot be loaded now (store down) stays in the log for the next start.

@@ -26,7 +26,7 @@ import {
   rollupTables,
 } from "./duckdb-rollups.js";
 import { deleteProjectSessions, ensureSessionsRollup, refreshSessions } from "./duckdb-sessions.js";
-import type { Row, SqlParam, Store } from "./store.js";
+import { type Row, type SqlParam, type Store, StoreFatalError } from "./store.js";
 
 const SQL_TYPES: Record<ColumnType, string> = {
   string: "VARCHAR",
@@ -73,6 +73,15 @@ const DELETED_DDL = `CREATE TABLE IF NOT EXISTS deleted_projects (
  */
 const DEDUP_WINDOW_MS = 2 * 24 * 3600 * 1000;
 
+/**
+ * DuckDB's fatal errors ("FATAL Error: ...") invalidate the database: every later statement
+ * fails with "database has been invalidated" until it is opened again.
+ */
+function isFatal(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith("FATAL Error") || message.includes("database has been invalidated");
+}
+
 export class DuckDbStore implements Store {
   readonly dialect = "duckdb" as const;
   private constructor(
@@ -85,6 +94,26 @@ export class DuckDbStore implements Store {
 
   /** The last write in line on the write connection (see `transaction`). */
   private writes: Promise<unknown> = Promise.resolve();
+  private fatalListeners: Array<(error: StoreFatalError) => void> = [];
+  private fatal: StoreFatalError | null = null;
+
+  onFatal(listener: (error: StoreFatalError) => void): void {
+    this.fatalListeners.push(listener);
+  }
+
+  /** Turns DuckDB's fatal errors into a StoreFatalError, told to the listeners once. */
+  private failed(error: unknown): unknown {
+    if (!isFatal(error)) return error;
+    if (!this.fatal) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.fatal = new StoreFatalError(
+        `DuckDB can no longer use the database until it is opened again: ${message}`,
+        { cause: error },
+      );
+      for (const listener of this.fatalListeners.splice(0)) listener(this.fatal);
+    }
+    return this.fatal;
+  }
 
   static async open(
     instance: DuckDBInstance,
@@ -180,35 +209,43 @@ export class DuckDbStore implements Store {
     work: (writer: DuckDBConnection) => Promise<T>,
     { threads }: { threads?: number } = {},
   ): Promise<T> {
-    const run = this.writes.then(async () => {
-      // Set outside the transaction: a failed one refuses every statement until its rollback.
-      if (threads !== undefined) await this.writer.run(`SET threads = ${threads}`);
-      try {
-        await this.writer.run("BEGIN TRANSACTION");
+    const run = this.writes
+      .then(async () => {
+        // Set outside the transaction: a failed one refuses every statement until its rollback.
+        if (threads !== undefined) await this.writer.run(`SET threads = ${threads}`);
         try {
-          const result = await work(this.writer);
-          await this.writer.run("COMMIT");
-          return result;
-        } catch (error) {
-          await this.writer.run("ROLLBACK").catch(() => {});
-          throw error;
+          await this.writer.run("BEGIN TRANSACTION");
+          try {
+            const result = await work(this.writer);
+            await this.writer.run("COMMIT");
+            return result;
+          } catch (error) {
+            await this.writer.run("ROLLBACK").catch(() => {});
+            throw error;
+          }
+        } finally {
+          if (threads !== undefined) await this.writer.run(`SET threads = ${this.threads}`);
         }
-      } finally {
-        if (threads !== undefined) await this.writer.run(`SET threads = ${this.threads}`);
-      }
-    });
+      })
+      .catch((error: unknown) => {
+        throw this.failed(error);
+      });
     this.writes = run.catch(() => {});
     return run;
   }
 
   async query(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
     // A connection per query: queries run side by side with each other and with bulk loads.
-    const connection = await this.instance.connect();
     try {
-      const reader = await connection.runAndReadAll(sql, params as DuckDBValue[]);
-      return reader.getRowObjectsJson() as Row[];
-    } finally {
-      connection.closeSync();
+      const connection = await this.instance.connect();
+      try {
+        const reader = await connection.runAndReadAll(sql, params as DuckDBValue[]);
+        return reader.getRowObjectsJson() as Row[];
+      } finally {
+        connection.closeSync();
+      }
+    } catch (error) {
+      throw this.failed(error);
     }
   }
 

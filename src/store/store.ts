@@ -23,8 +23,22 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * The store can no longer be used by this process: DuckDB invalidates a database after a fatal
+ * error (say, out of memory during a commit) until it is opened again. The service stops and
+ * exits so that its supervisor restarts it; acknowledged events wait in the write-ahead log.
+ */
+export class StoreFatalError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = "StoreFatalError";
+  }
+}
+
 export interface Store {
   readonly dialect: "duckdb" | "clickhouse";
+  /** Calls `listener` once when the store hits a StoreFatalError (embedded stores only). */
+  onFatal?(listener: (error: StoreFatalError) => void): void;
   /** Prepares a new project's storage (ClickHouse: its database); harmless when it exists. */
   createProject(projectId: string): Promise<void>;
   /**

@@ -1,0 +1,68 @@
+/**
+ * A fatal DuckDB error invalidates the database until it is opened again. The service must say
+ * so (a fatal log line, /healthz 503, its onFatal hook, which makes `glimpse serve` exit 1),
+ * keep acknowledging into the write-ahead log, and a restart must load every acknowledged
+ * event exactly once. DuckDB's own debug setting makes the next checkpoint fail fatally.
+ */
+import { afterAll, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/config.js";
+import { startService } from "../../src/server/service.js";
+import { StoreFatalError } from "../../src/store/store.js";
+import { countEvents, settle, startTestService } from "../helpers/service.js";
+import { batch, send } from "../helpers/tp2.js";
+
+const fatal: StoreFatalError[] = [];
+// The fatal line is expected here: kept out of the test output.
+const service = await startTestService(
+  { GLIMPSE_LOG_LEVEL: "silent" },
+  { flushIntervalMs: 50, onFatal: (e) => fatal.push(e) },
+);
+let disposed = false;
+afterAll(async () => {
+  if (!disposed) await service.dispose().catch(() => {});
+});
+
+it("reports a fatal store error once, keeps acknowledging, and a restart loads everything", async () => {
+  const { appId } = await service.createProject("shop");
+  const before = batch(appId, 20);
+  expect(await send(service.url, before)).toBe(true);
+  await settle(service);
+  expect(await countEvents(service, "shop")).toBe(20);
+
+  await service.ctx.store.query("SET debug_checkpoint_abort = 'before_header'");
+  await expect(service.ctx.store.query("CHECKPOINT")).rejects.toThrow(StoreFatalError);
+  await expect(countEvents(service, "shop")).rejects.toThrow(/opened again/);
+  expect(fatal).toHaveLength(1);
+  expect(fatal[0]?.message).toMatch(/Checkpoint aborted/);
+
+  const health = await fetch(`${service.url}/healthz`);
+  expect(health.status).toBe(503);
+  expect(await health.json()).toEqual({ status: "store failed" });
+
+  // Acknowledged into the log; the store cannot take them now.
+  const after = batch(appId, 30);
+  expect(await send(service.url, after)).toBe(true);
+  await expect(settle(service)).rejects.toThrow(StoreFatalError);
+  await expect(service.stop()).rejects.toThrow();
+  expect(fatal).toHaveLength(1);
+
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    GLIMPSE_DATA_DIR: service.dataDir,
+    GLIMPSE_DEMO: "false",
+    GLIMPSE_LOG_LEVEL: "silent",
+  });
+  const restarted = await startService(config, { flushIntervalMs: 50 });
+  try {
+    expect(await countEvents(restarted, "shop")).toBe(50);
+    const [ids] = await restarted.ctx.store.query(
+      "SELECT count(DISTINCT event_id) AS n FROM events WHERE project_id = 'shop'",
+    );
+    expect(Number(ids?.n)).toBe(50);
+  } finally {
+    await restarted.stop();
+    disposed = true;
+    await service.dispose().catch(() => {});
+  }
+});
