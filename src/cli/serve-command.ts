@@ -10,13 +10,17 @@ export const DEMO_PROJECT = "demo";
 const DEMO_EVENTS = 150_000;
 
 export async function serve(config: Config): Promise<void> {
-  // Set once the service exists: a fatal store error stops it and exits non-zero, for its
-  // supervisor (systemd, Docker) to start it again and load what the log kept.
+  // A fatal store error stops the service and exits non-zero, for its supervisor (systemd,
+  // Docker) to start it again and load what the log kept; `stopForFatal` is set once the
+  // service exists, and called then if the store failed while it started.
   let fatal = false;
-  let onFatal = () => {
-    fatal = true;
-  };
-  const service = await startService(config, { onFatal: () => onFatal() });
+  let stopForFatal = () => {};
+  const service = await startService(config, {
+    onFatal: () => {
+      fatal = true;
+      stopForFatal();
+    },
+  });
   const { ctx, app } = service;
   if (ctx.secrets.generated.includes("adminToken")) {
     // Printed once, on the start that generated it; afterwards it is only in the data dir (0600).
@@ -42,14 +46,20 @@ export async function serve(config: Config): Promise<void> {
       process.exit(1);
     }
   };
-  onFatal = () => void shutdown("fatal store error", 1);
-  if (fatal) onFatal();
+  stopForFatal = () => void shutdown("fatal store error", 1);
+  if (fatal) stopForFatal();
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
 
   if (config.GLIMPSE_DEMO && !(await ctx.projects.get(DEMO_PROJECT))) {
     demo = createDemo(service.ctx, app.log);
-    await demo;
+    try {
+      await demo;
+    } catch (error) {
+      // A failed store is already stopping the service, with its own exit code.
+      if (fatal) return;
+      throw error;
+    }
   }
   // Always printed, whatever the log level: scripts and people look for this line.
   console.log(`Glimpse listening on ${service.url}`);

@@ -14,7 +14,7 @@ import { VisitorHasher } from "../ingest/enrich/visitor.js";
 import { WriteAheadLog } from "../ingest/wal/write-ahead-log.js";
 import { ProjectDirectory } from "../projects/directory.js";
 import { openStorage } from "../store/open-storage.js";
-import { type StoreFatalError, StoreUnavailableError } from "../store/store.js";
+import { StoreFatalError, StoreUnavailableError } from "../store/store.js";
 import { buildApp, type Health } from "./app.js";
 import type { AppContext } from "./context.js";
 
@@ -54,8 +54,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const writer = new BatchWriter(wal, store, {
     intervalMs: options.flushIntervalMs ?? 1000,
     maxEvents: options.flushMaxEvents ?? 10_000,
-    onError: (error) =>
-      app.log.error({ err: error }, "loading events into the store failed; will retry"),
+    onError: (error) => {
+      // A failed store was logged once, at fatal, and the service is stopping.
+      if (error instanceof StoreFatalError) return;
+      app.log.error({ err: error }, "loading events into the store failed; will retry");
+    },
     onQuarantine: (path, error) =>
       app.log.error(
         { err: error, path },
@@ -87,7 +90,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   } catch (error) {
     if (error instanceof StoreUnavailableError)
       app.log.warn({ err: error }, "the store is unreachable; events wait in the log");
-    else app.log.error({ err: error }, "loading events into the store failed; will retry");
+    else if (!(error instanceof StoreFatalError))
+      app.log.error({ err: error }, "loading events into the store failed; will retry");
   }
   writer.start();
   const address = await app.listen({ port: config.PORT, host: config.HOST });

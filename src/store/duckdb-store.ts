@@ -75,11 +75,11 @@ const DEDUP_WINDOW_MS = 2 * 24 * 3600 * 1000;
 
 /**
  * DuckDB's fatal errors ("FATAL Error: ...") invalidate the database: every later statement
- * fails with "database has been invalidated" until it is opened again.
+ * fails with "FATAL Error: Failed: database has been invalidated" until it is opened again.
+ * Only the prefix counts: other errors can quote values from the events.
  */
 function isFatal(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.startsWith("FATAL Error") || message.includes("database has been invalidated");
+  return error instanceof Error && error.message.startsWith("FATAL Error");
 }
 
 export class DuckDbStore implements Store {
@@ -98,7 +98,8 @@ export class DuckDbStore implements Store {
   private fatal: StoreFatalError | null = null;
 
   onFatal(listener: (error: StoreFatalError) => void): void {
-    this.fatalListeners.push(listener);
+    if (this.fatal) listener(this.fatal);
+    else this.fatalListeners.push(listener);
   }
 
   /** Turns DuckDB's fatal errors into a StoreFatalError, told to the listeners once. */
@@ -213,6 +214,7 @@ export class DuckDbStore implements Store {
       .then(async () => {
         // Set outside the transaction: a failed one refuses every statement until its rollback.
         if (threads !== undefined) await this.writer.run(`SET threads = ${threads}`);
+        let failed = false;
         try {
           await this.writer.run("BEGIN TRANSACTION");
           try {
@@ -220,11 +222,18 @@ export class DuckDbStore implements Store {
             await this.writer.run("COMMIT");
             return result;
           } catch (error) {
+            failed = true;
             await this.writer.run("ROLLBACK").catch(() => {});
             throw error;
           }
         } finally {
-          if (threads !== undefined) await this.writer.run(`SET threads = ${this.threads}`);
+          // A failed restore must not hide why the transaction failed. After a commit it fails
+          // the call: a load retried after it finds its events stored.
+          if (threads !== undefined) {
+            await this.writer.run(`SET threads = ${this.threads}`).catch((error: unknown) => {
+              if (!failed) throw error;
+            });
+          }
         }
       })
       .catch((error: unknown) => {

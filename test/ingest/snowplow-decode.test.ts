@@ -233,6 +233,16 @@ describe("browser_context", () => {
     expect(rejection({ e: "pv", co: bad })).toMatch(/browser_context\.viewport/);
     expect(rejection({ e: "pv", co: bad })).toMatch(/browser_context\.viewport/);
   });
+
+  it("refuses a bad context value only when the event has to use it", () => {
+    const co = context({ viewport: { width: 390 }, browserLanguage: "x".repeat(5000) });
+    expect(decode({ e: "pv", co, vp: "800x600", lang: "de-DE" }).event).toMatchObject({
+      viewport_size: "800x600",
+      browser_language: "de-DE",
+    });
+    expect(rejection({ e: "pv", co, vp: "800x600" })).toMatch(/browser_context\.browserLanguage/);
+    expect(rejection({ e: "pv", co, lang: "de-DE" })).toMatch(/browser_context\.viewport/);
+  });
 });
 
 describe("timestamps", () => {

@@ -29,11 +29,19 @@ it("reports a fatal store error once, keeps acknowledging, and a restart loads e
   await settle(service);
   expect(await countEvents(service, "shop")).toBe(20);
 
+  // The next load's commit checkpoints, and the checkpoint fails fatally.
+  await service.ctx.store.query("SET checkpoint_threshold = '1B'");
   await service.ctx.store.query("SET debug_checkpoint_abort = 'before_header'");
-  await expect(service.ctx.store.query("CHECKPOINT")).rejects.toThrow(StoreFatalError);
+  const during = batch(appId, 10);
+  expect(await send(service.url, during)).toBe(true);
+  await expect(settle(service)).rejects.toThrow(StoreFatalError);
   await expect(countEvents(service, "shop")).rejects.toThrow(/opened again/);
   expect(fatal).toHaveLength(1);
   expect(fatal[0]?.message).toMatch(/Checkpoint aborted/);
+  // A listener that comes late hears of it at once.
+  const late: StoreFatalError[] = [];
+  service.ctx.store.onFatal?.((error) => late.push(error));
+  expect(late).toEqual(fatal);
 
   const health = await fetch(`${service.url}/healthz`);
   expect(health.status).toBe(503);
@@ -55,11 +63,11 @@ it("reports a fatal store error once, keeps acknowledging, and a restart loads e
   });
   const restarted = await startService(config, { flushIntervalMs: 50 });
   try {
-    expect(await countEvents(restarted, "shop")).toBe(50);
+    expect(await countEvents(restarted, "shop")).toBe(60);
     const [ids] = await restarted.ctx.store.query(
       "SELECT count(DISTINCT event_id) AS n FROM events WHERE project_id = 'shop'",
     );
-    expect(Number(ids?.n)).toBe(50);
+    expect(Number(ids?.n)).toBe(60);
   } finally {
     await restarted.stop();
     disposed = true;

@@ -132,10 +132,28 @@ function selfDescribing(event: StoredEvent, p: Record<string, unknown>): void {
 /** What an event takes from its contexts (`user_context`, `browser_context`). */
 interface ContextFields {
   user_props: string | null;
-  viewport_size: string | null;
-  screen_resolution: string | null;
-  browser_language: string | null;
   document_language: string | null;
+  // Used only where the event's own parameter is missing, so only then refused if invalid.
+  viewport_size: Fallback;
+  screen_resolution: Fallback;
+  browser_language: Fallback;
+}
+
+/** A context value the event may not need, or why it is refused. */
+type Fallback = string | null | EventRejected;
+
+function fallback(value: unknown, field: string): Fallback {
+  try {
+    return text(value, field, LIMITS.shortText);
+  } catch (error) {
+    if (error instanceof EventRejected) return error;
+    throw error;
+  }
+}
+
+function use(value: Fallback): string | null {
+  if (value instanceof EventRejected) throw value;
+  return value;
 }
 
 /**
@@ -165,28 +183,24 @@ function readContextFields(co: unknown, cx: unknown): ContextFields {
   const browser = found.get("browser_context");
   return {
     user_props: user ? jsonText(user, "user_context") : null,
-    viewport_size: browser
-      ? text(browser.viewport, "browser_context.viewport", LIMITS.shortText)
-      : null,
-    screen_resolution: browser
-      ? text(browser.resolution, "browser_context.resolution", LIMITS.shortText)
-      : null,
-    browser_language: browser
-      ? text(browser.browserLanguage, "browser_context.browserLanguage", LIMITS.shortText)
-      : null,
     document_language: browser
       ? text(browser.documentLanguage, "browser_context.documentLanguage", LIMITS.shortText)
+      : null,
+    viewport_size: browser ? fallback(browser.viewport, "browser_context.viewport") : null,
+    screen_resolution: browser ? fallback(browser.resolution, "browser_context.resolution") : null,
+    browser_language: browser
+      ? fallback(browser.browserLanguage, "browser_context.browserLanguage")
       : null,
   };
 }
 
 function applyContexts(event: StoredEvent, fields: ContextFields): void {
   if (fields.user_props !== null) event.user_props = fields.user_props;
-  // The event's own parameters win over the browser context.
-  event.viewport_size ??= fields.viewport_size;
-  event.screen_resolution ??= fields.screen_resolution;
-  event.browser_language ??= fields.browser_language;
   event.document_language = fields.document_language;
+  // The event's own parameters win over the browser context.
+  event.viewport_size ??= use(fields.viewport_size);
+  event.screen_resolution ??= use(fields.screen_resolution);
+  event.browser_language ??= use(fields.browser_language);
 }
 
 function integer(value: unknown, field: string): number | null {
