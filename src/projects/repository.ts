@@ -3,6 +3,7 @@
  * `rejected_events`), behind an interface so a shared PostgreSQL can take its place.
  */
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { FatalWatch } from "../store/duckdb-database.js";
 import { newAppId, type Project } from "./project.js";
 
 export interface RejectedEvent {
@@ -61,9 +62,16 @@ const toProject = (r: ProjectRow): Project => ({
 });
 
 export class DuckDbProjectRepository implements ProjectRepository {
-  private constructor(private readonly db: DuckDBConnection) {}
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly watch: FatalWatch,
+  ) {}
 
-  static async open(instance: DuckDBInstance): Promise<DuckDbProjectRepository> {
+  /** `watch` is shared with whatever else uses the instance (the event store). */
+  static async open(
+    instance: DuckDBInstance,
+    watch: FatalWatch = new FatalWatch(),
+  ): Promise<DuckDbProjectRepository> {
     const db = await instance.connect();
     await db.run(`CREATE TABLE IF NOT EXISTS projects (
       id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, app_id VARCHAR NOT NULL UNIQUE,
@@ -71,12 +79,28 @@ export class DuckDbProjectRepository implements ProjectRepository {
     await db.run(`CREATE TABLE IF NOT EXISTS rejected_events (
       project_id VARCHAR NOT NULL, received_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL,
       payload VARCHAR NOT NULL)`);
-    return new DuckDbProjectRepository(db);
+    return new DuckDbProjectRepository(db, watch);
+  }
+
+  // Every statement goes through these two, so that a fatal DuckDB error is told to the watch.
+  private async run(sql: string, params: (string | number | null)[] = []): Promise<void> {
+    try {
+      await this.connection.run(sql, params);
+    } catch (error) {
+      throw this.watch.check(error);
+    }
+  }
+
+  private async read(sql: string, params: (string | number | null)[] = []): Promise<unknown[]> {
+    try {
+      return (await this.connection.runAndReadAll(sql, params)).getRowObjectsJson();
+    } catch (error) {
+      throw this.watch.check(error);
+    }
   }
 
   private async rows(sql: string, params: (string | number | null)[] = []): Promise<ProjectRow[]> {
-    const reader = await this.db.runAndReadAll(sql, params);
-    return reader.getRowObjectsJson() as unknown as ProjectRow[];
+    return (await this.read(sql, params)) as ProjectRow[];
   }
 
   async list(): Promise<Project[]> {
@@ -95,7 +119,7 @@ export class DuckDbProjectRepository implements ProjectRepository {
   }): Promise<Project> {
     if (await this.get(input.id)) throw new ProjectExistsError(input.id);
     try {
-      await this.db.run("INSERT INTO projects VALUES ($1, $2, $3, $4, NULL, now()::TIMESTAMP)", [
+      await this.run("INSERT INTO projects VALUES ($1, $2, $3, $4, NULL, now()::TIMESTAMP)", [
         input.id,
         input.name ?? input.id,
         newAppId(),
@@ -117,7 +141,7 @@ export class DuckDbProjectRepository implements ProjectRepository {
     const current = await this.get(id);
     if (!current) return null;
     const next = { ...current, ...changes };
-    await this.db.run(
+    await this.run(
       "UPDATE projects SET name = $2, repository = $3, dashboards_ref = $4 WHERE id = $1",
       [id, next.name, next.repository, next.dashboardsRef],
     );
@@ -125,15 +149,15 @@ export class DuckDbProjectRepository implements ProjectRepository {
   }
 
   async rotateAppId(id: string): Promise<Project | null> {
-    await this.db.run("UPDATE projects SET app_id = $2 WHERE id = $1", [id, newAppId()]);
+    await this.run("UPDATE projects SET app_id = $2 WHERE id = $1", [id, newAppId()]);
     return this.get(id);
   }
 
   async delete(id: string): Promise<boolean> {
     const found = await this.get(id);
     if (!found) return false;
-    await this.db.run("DELETE FROM rejected_events WHERE project_id = $1", [id]);
-    await this.db.run("DELETE FROM projects WHERE id = $1", [id]);
+    await this.run("DELETE FROM rejected_events WHERE project_id = $1", [id]);
+    await this.run("DELETE FROM projects WHERE id = $1", [id]);
     return true;
   }
 
@@ -143,13 +167,13 @@ export class DuckDbProjectRepository implements ProjectRepository {
     const values = rows.map(
       (_, i) => `($${4 * i + 1}, $${4 * i + 2}::TIMESTAMP, $${4 * i + 3}, $${4 * i + 4})`,
     );
-    await this.db.run(
+    await this.run(
       `INSERT INTO rejected_events VALUES ${values.join(", ")}`,
       rows.flatMap((r) => [r.projectId, r.receivedAt, r.reason, r.payload]),
     );
     // Anyone with a public app id can send bad events: keep only the newest of each project.
     for (const projectId of new Set(rows.map((r) => r.projectId))) {
-      await this.db.run(
+      await this.run(
         `DELETE FROM rejected_events WHERE project_id = $1 AND received_at < (
            SELECT received_at FROM rejected_events WHERE project_id = $1
            ORDER BY received_at DESC LIMIT 1 OFFSET ${MAX_REJECTED_PER_PROJECT - 1})`,
@@ -159,11 +183,11 @@ export class DuckDbProjectRepository implements ProjectRepository {
   }
 
   async listRejected(projectId: string, limit: number): Promise<RejectedEvent[]> {
-    const reader = await this.db.runAndReadAll(
+    const rows = (await this.read(
       "SELECT * FROM rejected_events WHERE project_id = $1 ORDER BY received_at DESC LIMIT $2",
       [projectId, limit],
-    );
-    return (reader.getRowObjectsJson() as unknown as Array<Record<string, string>>).map((r) => ({
+    )) as Array<Record<string, string>>;
+    return rows.map((r) => ({
       projectId: r.project_id as string,
       receivedAt: utcIso(r.received_at as string),
       reason: r.reason as string,

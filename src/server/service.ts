@@ -73,7 +73,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     enricher: { visitors: new VisitorHasher(dataDir), sessions: new Sessionizer() },
   });
   const app = await buildApp({ ctx, collector, directory, health: () => health });
-  store.onFatal?.((error) => {
+  storage.onFatal((error) => {
     health = "store failed";
     app.log.fatal(
       { err: error },

@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { StoreFatalError } from "./store.js";
 
 export class StoreBusyError extends Error {
   constructor(path: string, detail: string) {
@@ -40,5 +41,36 @@ export async function openDuckDb(
     const lock = /Conflicting lock is held in (.*)/.exec(message);
     if (lock) throw new StoreBusyError(path, lock[1] ?? "lock held");
     throw error;
+  }
+}
+
+/**
+ * Watches one DuckDB instance for fatal errors. DuckDB's fatal errors ("FATAL Error: ...")
+ * invalidate the database: every later statement fails with "FATAL Error: Failed: database has
+ * been invalidated" until it is opened again. Everything on the instance (events, project
+ * metadata) passes its errors through `check`, so the first one, wherever it happens, is told.
+ */
+export class FatalWatch {
+  private fatal: StoreFatalError | null = null;
+  private readonly listeners: Array<(error: StoreFatalError) => void> = [];
+
+  /** Calls `listener` once, at the first fatal error (at once if there was one). */
+  onFatal(listener: (error: StoreFatalError) => void): void {
+    if (this.fatal) listener(this.fatal);
+    else this.listeners.push(listener);
+  }
+
+  /** The error to throw for `error`: a StoreFatalError if DuckDB's was fatal, else itself. */
+  check(error: unknown): unknown {
+    // Only the prefix counts: other errors can quote values from the events.
+    if (!(error instanceof Error && error.message.startsWith("FATAL Error"))) return error;
+    if (!this.fatal) {
+      this.fatal = new StoreFatalError(
+        `DuckDB can no longer use the database until it is opened again: ${error.message}`,
+        { cause: error },
+      );
+      for (const listener of this.listeners.splice(0)) listener(this.fatal);
+    }
+    return this.fatal;
   }
 }

@@ -18,6 +18,7 @@ import {
 } from "../events/event.js";
 import { eventToCsv } from "../events/event-csv.js";
 import { builtInModel } from "../query/model/load-model.js";
+import { FatalWatch } from "./duckdb-database.js";
 import {
   deleteProjectRollups,
   ensureRollups,
@@ -26,7 +27,7 @@ import {
   rollupTables,
 } from "./duckdb-rollups.js";
 import { deleteProjectSessions, ensureSessionsRollup, refreshSessions } from "./duckdb-sessions.js";
-import { type Row, type SqlParam, type Store, StoreFatalError } from "./store.js";
+import type { Row, SqlParam, Store } from "./store.js";
 
 const SQL_TYPES: Record<ColumnType, string> = {
   string: "VARCHAR",
@@ -73,15 +74,6 @@ const DELETED_DDL = `CREATE TABLE IF NOT EXISTS deleted_projects (
  */
 const DEDUP_WINDOW_MS = 2 * 24 * 3600 * 1000;
 
-/**
- * DuckDB's fatal errors ("FATAL Error: ...") invalidate the database: every later statement
- * fails with "FATAL Error: Failed: database has been invalidated" until it is opened again.
- * Only the prefix counts: other errors can quote values from the events.
- */
-function isFatal(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith("FATAL Error");
-}
-
 export class DuckDbStore implements Store {
   readonly dialect = "duckdb" as const;
   private constructor(
@@ -90,35 +82,17 @@ export class DuckDbStore implements Store {
     private readonly rollups: readonly RollupTable[],
     /** DuckDB's configured threads, which queries use. */
     private readonly threads: number,
+    private readonly watch: FatalWatch,
   ) {}
 
   /** The last write in line on the write connection (see `transaction`). */
   private writes: Promise<unknown> = Promise.resolve();
-  private fatalListeners: Array<(error: StoreFatalError) => void> = [];
-  private fatal: StoreFatalError | null = null;
 
-  onFatal(listener: (error: StoreFatalError) => void): void {
-    if (this.fatal) listener(this.fatal);
-    else this.fatalListeners.push(listener);
-  }
-
-  /** Turns DuckDB's fatal errors into a StoreFatalError, told to the listeners once. */
-  private failed(error: unknown): unknown {
-    if (!isFatal(error)) return error;
-    if (!this.fatal) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.fatal = new StoreFatalError(
-        `DuckDB can no longer use the database until it is opened again: ${message}`,
-        { cause: error },
-      );
-      for (const listener of this.fatalListeners.splice(0)) listener(this.fatal);
-    }
-    return this.fatal;
-  }
-
+  /** `watch` is shared with whatever else uses the instance (project metadata). */
   static async open(
     instance: DuckDBInstance,
     rollups: readonly RollupTable[] = rollupTables(builtInModel()),
+    watch: FatalWatch = new FatalWatch(),
   ): Promise<DuckDbStore> {
     const writer = await instance.connect();
     await writer.run(EVENTS_DDL);
@@ -126,7 +100,8 @@ export class DuckDbStore implements Store {
     await ensureSessionsRollup(writer);
     await ensureRollups(writer, rollups);
     const threads = await writer.runAndReadAll("SELECT current_setting('threads')::INTEGER");
-    return new DuckDbStore(instance, writer, rollups, Number(threads.getRows()[0]?.[0] ?? 2));
+    const configured = Number(threads.getRows()[0]?.[0] ?? 2);
+    return new DuckDbStore(instance, writer, rollups, configured, watch);
   }
 
   /** One table holds every project: nothing to prepare. */
@@ -237,7 +212,7 @@ export class DuckDbStore implements Store {
         }
       })
       .catch((error: unknown) => {
-        throw this.failed(error);
+        throw this.watch.check(error);
       });
     this.writes = run.catch(() => {});
     return run;
@@ -254,7 +229,7 @@ export class DuckDbStore implements Store {
         connection.closeSync();
       }
     } catch (error) {
-      throw this.failed(error);
+      throw this.watch.check(error);
     }
   }
 

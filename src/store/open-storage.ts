@@ -8,13 +8,18 @@ import { PostgresProjectRepository } from "../projects/postgres-repository.js";
 import { DuckDbProjectRepository, type ProjectRepository } from "../projects/repository.js";
 import { ProjectsWithStorage } from "../projects/store-hooks.js";
 import { ClickHouseStore } from "./clickhouse/clickhouse-store.js";
-import { openDuckDb } from "./duckdb-database.js";
+import { FatalWatch, openDuckDb } from "./duckdb-database.js";
 import { DuckDbStore } from "./duckdb-store.js";
-import type { Store } from "./store.js";
+import type { Store, StoreFatalError } from "./store.js";
 
 export interface Storage {
   store: Store;
   projects: ProjectRepository;
+  /**
+   * Calls `listener` once if the embedded DuckDB (events or metadata) fails fatally and can no
+   * longer be used by this process (see StoreFatalError).
+   */
+  onFatal(listener: (error: StoreFatalError) => void): void;
   /** Closes the store and the metadata connections. */
   close(): Promise<void>;
 }
@@ -41,6 +46,8 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       ? await openDuckDb(config.GLIMPSE_DATA_DIR, { memoryLimit: config.GLIMPSE_DUCKDB_MEMORY })
       : null;
     if (instance) closers.push(async () => instance.closeSync());
+    // One watch for everything on the instance: a fatal error anywhere invalidates all of it.
+    const watch = new FatalWatch();
 
     let store: Store;
     if (config.GLIMPSE_STORE === "clickhouse") {
@@ -53,7 +60,7 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     } else {
       // DuckDbStore.close also closes the instance.
       closers.pop();
-      store = await DuckDbStore.open(instance as NonNullable<typeof instance>);
+      store = await DuckDbStore.open(instance as NonNullable<typeof instance>, undefined, watch);
       closers.push(() => store.close());
     }
 
@@ -63,9 +70,17 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       closers.push(() => pg.close());
       repository = pg;
     } else {
-      repository = await DuckDbProjectRepository.open(instance as NonNullable<typeof instance>);
+      repository = await DuckDbProjectRepository.open(
+        instance as NonNullable<typeof instance>,
+        watch,
+      );
     }
-    return { store, projects: new ProjectsWithStorage(repository, store), close };
+    return {
+      store,
+      projects: new ProjectsWithStorage(repository, store),
+      onFatal: (listener) => watch.onFatal(listener),
+      close,
+    };
   } catch (error) {
     await close().catch(() => {});
     throw error;

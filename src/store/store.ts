@@ -37,8 +37,6 @@ export class StoreFatalError extends Error {
 
 export interface Store {
   readonly dialect: "duckdb" | "clickhouse";
-  /** Calls `listener` once when the store hits a StoreFatalError (embedded stores only). */
-  onFatal?(listener: (error: StoreFatalError) => void): void;
   /** Prepares a new project's storage (ClickHouse: its database); harmless when it exists. */
   createProject(projectId: string): Promise<void>;
   /**
