@@ -17,27 +17,33 @@ export const GRANULARITIES = [
 ] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 
-export const OPERATORS = [
-  "equals",
-  "notEquals",
+/** Cube's filter operators, in groups by what they compare (validate-filters.ts uses them). */
+export const EQUALITY = ["equals", "notEquals"] as const;
+export const TEXT_MATCH = [
   "contains",
   "notContains",
   "startsWith",
   "notStartsWith",
   "endsWith",
   "notEndsWith",
-  "gt",
-  "gte",
-  "lt",
-  "lte",
-  "set",
-  "notSet",
+] as const;
+export const COMPARISON = ["gt", "gte", "lt", "lte"] as const;
+export const PRESENCE = ["set", "notSet"] as const;
+export const DATE_RANGE_OPERATORS = [
   "inDateRange",
   "notInDateRange",
   "beforeDate",
   "beforeOrOnDate",
   "afterDate",
   "afterOrOnDate",
+] as const;
+
+export const OPERATORS = [
+  ...EQUALITY,
+  ...TEXT_MATCH,
+  ...COMPARISON,
+  ...PRESENCE,
+  ...DATE_RANGE_OPERATORS,
   "measureFilter",
 ] as const;
 export type Operator = (typeof OPERATORS)[number];

@@ -7,10 +7,15 @@ import { QueryError } from "./errors.js";
 import type { Dimension, Measure } from "./model/member.js";
 import type { Condition, FilterValue } from "./normal-query.js";
 import {
+  COMPARISON,
+  DATE_RANGE_OPERATORS,
+  EQUALITY,
   type FilterInput,
   type LeafFilterInput,
   OPERATORS,
   type Operator,
+  PRESENCE,
+  TEXT_MATCH,
 } from "./query-schema.js";
 import type { MemberResolver } from "./resolve-members.js";
 import { formatUtcForDb, fromWall } from "./time-zone.js";
@@ -18,32 +23,12 @@ import { formatUtcForDb, fromWall } from "./time-zone.js";
 const MAX_VALUES = 1_000;
 const MAX_VALUE_LENGTH = 10_000;
 
-const EQUALITY = ["equals", "notEquals"] as const;
-const PRESENCE = ["set", "notSet"] as const;
-const COMPARISON = ["gt", "gte", "lt", "lte"] as const;
-const TEXT_MATCH = [
-  "contains",
-  "notContains",
-  "startsWith",
-  "notStartsWith",
-  "endsWith",
-  "notEndsWith",
-] as const;
-const DATE_RANGE = [
-  "inDateRange",
-  "notInDateRange",
-  "beforeDate",
-  "beforeOrOnDate",
-  "afterDate",
-  "afterOrOnDate",
-] as const;
-
 /** The operators a member of each type takes (Cube's rules). */
 export const OPERATORS_BY_TYPE: Record<string, readonly Operator[]> = {
   string: [...EQUALITY, ...TEXT_MATCH, ...PRESENCE],
   number: [...EQUALITY, ...COMPARISON, ...PRESENCE],
   boolean: [...EQUALITY, ...PRESENCE],
-  time: [...EQUALITY, ...DATE_RANGE, ...PRESENCE],
+  time: [...EQUALITY, ...DATE_RANGE_OPERATORS, ...PRESENCE],
   measure: [...EQUALITY, ...COMPARISON, ...PRESENCE, "measureFilter"],
 };
 
