@@ -244,6 +244,17 @@ describe("round trip through DuckDB's loader", () => {
     ]);
   });
 
+  it("keeps the first file's copy of an event that two segments of one load hold", async () => {
+    const files = ["older", "newer"].map((title) => {
+      const file = join(dir, `segment-${++segment}.csv`);
+      writeFileSync(file, eventToCsv(event("both", { page_title: title })));
+      return file;
+    });
+    expect(await store.loadSegments(files)).toBe(1);
+    const rows = await store.query("SELECT page_title FROM events WHERE event_id = 'both'");
+    expect(rows).toEqual([{ page_title: "older" }]);
+  });
+
   it("gives queries DuckDB's configured threads back after a load, also a failed one", async () => {
     const threads = async () =>
       (await store.query("SELECT current_setting('threads')::INTEGER AS n"))[0]?.n;
