@@ -8,6 +8,23 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => ["true", "1", "yes"].includes(v));
 
+/** A size as DuckDB reads one: KB, MB, GB are powers of 1000, KiB, MiB, GiB of 1024. */
+const SIZE = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$/i;
+const UNIT_BYTES: Record<string, number> = {
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+function sizeBytes(size: string): number {
+  const match = SIZE.exec(size);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * (UNIT_BYTES[(match[2] as string).toLowerCase()] ?? Number.NaN);
+}
+
 export const CONFIG_SCHEMA = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -27,7 +44,10 @@ export const CONFIG_SCHEMA = z
       .default(512 * 1024 * 1024),
     GLIMPSE_DUCKDB_MEMORY: z
       .string()
-      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "must be a size like 512MB")
+      .regex(SIZE, "must be a size like 512MB")
+      // At 64MB a bulk load's commit ran out of memory and DuckDB invalidated the database;
+      // 128MB held the batched ingest bench.
+      .refine((size) => sizeBytes(size) >= 128e6, "must be at least 128MB")
       .default("1GB"),
     /** Behind a reverse proxy: take the client IP from X-Forwarded-For. */
     GLIMPSE_TRUST_PROXY: bool.default(false),

@@ -115,6 +115,7 @@ describe("loadConfig", () => {
     ["GLIMPSE_API_SECRET", "too-short"],
     ["GLIMPSE_ADMIN_TOKEN", "short"],
     ["GLIMPSE_DUCKDB_MEMORY", "lots"],
+    ["GLIMPSE_DUCKDB_MEMORY", "64MB"],
     ["GLIMPSE_TRUST_PROXY", "sometimes"],
     ["GLIMPSE_LOG_LEVEL", "loud"],
     ["GLIMPSE_PUBLIC_URL", "not a url"],
@@ -132,6 +133,12 @@ describe("loadConfig", () => {
     expect(expectConfigError({ GLIMPSE_DUCKDB_MEMORY: "lots" }, "GLIMPSE_DUCKDB_MEMORY")).toContain(
       "512MB",
     );
+    expect(
+      expectConfigError({ GLIMPSE_DUCKDB_MEMORY: "100MiB" }, "GLIMPSE_DUCKDB_MEMORY"),
+    ).toContain("at least 128MB");
+    for (const size of ["128MB", "0.5GB", "256 MiB", "2GiB"]) {
+      expect(loadConfig({ GLIMPSE_DUCKDB_MEMORY: size }).GLIMPSE_DUCKDB_MEMORY).toBe(size);
+    }
   });
 
   it("does not print a rejected secret", () => {
