@@ -51,14 +51,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
   let health: Health = "starting";
   const wal = await WriteAheadLog.open(join(dataDir, "wal"), config.GLIMPSE_WAL_MAX_BYTES);
   const directory = new ProjectDirectory(projects);
+  const loadFailed = (error: unknown) => {
+    // A failed store was logged once, at fatal, and the service is stopping.
+    if (!(error instanceof StoreFatalError))
+      app.log.error({ err: error }, "loading events into the store failed; will retry");
+  };
   const writer = new BatchWriter(wal, store, {
     intervalMs: options.flushIntervalMs ?? 1000,
     maxEvents: options.flushMaxEvents ?? 10_000,
-    onError: (error) => {
-      // A failed store was logged once, at fatal, and the service is stopping.
-      if (error instanceof StoreFatalError) return;
-      app.log.error({ err: error }, "loading events into the store failed; will retry");
-    },
+    onError: (error) => loadFailed(error),
     onQuarantine: (path, error) =>
       app.log.error(
         { err: error, path },
@@ -90,8 +91,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   } catch (error) {
     if (error instanceof StoreUnavailableError)
       app.log.warn({ err: error }, "the store is unreachable; events wait in the log");
-    else if (!(error instanceof StoreFatalError))
-      app.log.error({ err: error }, "loading events into the store failed; will retry");
+    else loadFailed(error);
   }
   writer.start();
   const address = await app.listen({ port: config.PORT, host: config.HOST });

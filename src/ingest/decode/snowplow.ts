@@ -165,16 +165,19 @@ const plainContexts = new BoundedMemo<ContextFields>(1000);
 const encodedContexts = new BoundedMemo<ContextFields>(1000);
 const MEMO_MAX_CHARS = 4096;
 
+// Module-level, so that a memo hit allocates nothing on the collector's hot path.
+const readPlain = (co: string) => readContextFields(co, undefined);
+const readEncoded = (cx: string) => readContextFields(undefined, cx);
+
 function contextFields(co: unknown, cx: unknown): ContextFields {
-  const read = () => readContextFields(co, cx);
-  // The same precedence as contexts(): a non-empty `co` text, else `cx`.
+  // The same precedence as contexts(): a non-empty `co` text (then `cx` is not read), else `cx`.
   if (typeof co === "string" && co !== "") {
-    return co.length <= MEMO_MAX_CHARS ? plainContexts.get(co, read) : read();
+    return co.length <= MEMO_MAX_CHARS ? plainContexts.get(co, readPlain) : readPlain(co);
   }
   if (co === undefined && typeof cx === "string" && cx !== "" && cx.length <= MEMO_MAX_CHARS) {
-    return encodedContexts.get(cx, read);
+    return encodedContexts.get(cx, readEncoded);
   }
-  return read();
+  return readContextFields(co, cx);
 }
 
 function readContextFields(co: unknown, cx: unknown): ContextFields {
