@@ -4,7 +4,7 @@
  * posts text/plain) and parsed here, so a bad body gets our error rather than a framework's.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Collector, CollectRequest, Decoder } from "../collector.js";
+import type { Collector, CollectResult, Decoder } from "../collector.js";
 import { decodeJitsuEvent } from "../decode/jitsu.js";
 import { decodeSnowplowEvent, PAYLOAD_DATA_SCHEMA, snowplowAppId } from "../decode/snowplow.js";
 import { WalFullError } from "../wal/write-ahead-log.js";
@@ -66,26 +66,16 @@ export async function registerCollectorRoutes(
       requestAppId: string | null,
       pixel = false,
     ) => {
-      let list: unknown[];
+      let collecting: Promise<CollectResult>;
       try {
-        list = items();
+        collecting = collect(request, items, protocol, requestAppId);
       } catch (error) {
         if (error instanceof BadRequest)
           return reply.code(error.status).send({ error: error.message });
         throw error;
       }
-      const context: CollectRequest = {
-        items: list,
-        decode: protocol.decode,
-        keyOf: protocol.keyOf,
-        requestAppId,
-        ip: request.ip,
-        userAgent: request.headers["user-agent"] ?? null,
-        anonymousHeader: request.headers["sp-anonymous"] !== undefined,
-        serverSide: protocol.serverSide === true,
-      };
       try {
-        const result = await collector.collect(context);
+        const result = await collecting;
         if (result.kind === "unknown-app") {
           return reply
             .code(403)
@@ -95,15 +85,11 @@ export async function registerCollectorRoutes(
           const first = result.rejected[0];
           return reply.code(400).send({
             error: `no valid event: event ${first?.index}: ${first?.reason}`,
-            rejected: result.rejected.map(({ index, reason }) => ({ index, reason })),
+            rejected: result.rejected,
           });
         }
         if (pixel) return reply.header("cache-control", "no-store").type("image/gif").send(PIXEL);
-        return reply.send({
-          status: "ok",
-          accepted: result.accepted,
-          rejected: result.rejected.map(({ index, reason }) => ({ index, reason })),
-        });
+        return reply.send({ status: "ok", accepted: result.accepted, rejected: result.rejected });
       } catch (error) {
         if (error instanceof WalFullError) {
           request.log.warn({ bytes: error.bytes }, "write-ahead log at its cap; refusing events");
@@ -114,6 +100,32 @@ export async function registerCollectorRoutes(
         }
         throw error;
       }
+    };
+
+    /**
+     * Parses the request's items and hands them to the collector. Not async, and `handle`
+     * holds only the promise: the parsed items must not stay alive in a suspended frame while
+     * the log's fsync is awaited (see Collector.collect). For the same reason the body, which
+     * the request keeps until it is answered, is dropped once parsed.
+     */
+    const collect = (
+      request: FastifyRequest,
+      items: () => unknown[],
+      protocol: Protocol,
+      requestAppId: string | null,
+    ): Promise<CollectResult> => {
+      const list = items();
+      request.body = undefined;
+      return collector.collect({
+        items: list,
+        decode: protocol.decode,
+        keyOf: protocol.keyOf,
+        requestAppId,
+        ip: request.ip,
+        userAgent: request.headers["user-agent"] ?? null,
+        anonymousHeader: request.headers["sp-anonymous"] !== undefined,
+        serverSide: protocol.serverSide === true,
+      });
     };
 
     const appIdHeader = (request: FastifyRequest) => {
