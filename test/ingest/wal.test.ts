@@ -97,6 +97,35 @@ describe("write-ahead log", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("keeps every byte, in order, of appends that outgrow its buffers and of multi-byte text", async () => {
+    const dir = freshDir();
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    // Rounds larger than the 1 MiB staging buffer (one 3 MiB append, and many small ones in one
+    // round), text whose UTF-8 is longer than its UTF-16, and a round after each.
+    const big = `${"é€😀".repeat(300_000)}\n`;
+    const small = Array.from({ length: 3_000 }, (_, i) => `${i},${"x".repeat(500)},ü\n`);
+    const expected = [big, ...small, "after\n"].join("");
+    await wal.append(big, 1);
+    await Promise.all(small.map((line) => wal.append(line, 1)));
+    await wal.append("after\n", 1);
+    const [segment] = await wal.seal();
+    expect(readFileSync(segment?.path as string, "utf8")).toBe(expected);
+    expect(segment?.bytes).toBe(Buffer.byteLength(expected));
+    expect(segment?.events).toBe(3_002);
+  });
+
+  it("an append refused at the cap leaves nothing of itself in the next round", async () => {
+    const dir = freshDir();
+    const one = record(1);
+    const wal = await WriteAheadLog.open(dir, Buffer.byteLength(one) * 2);
+    const first = wal.append(one, 1);
+    await expect(wal.append(record(2).repeat(2), 2)).rejects.toBeInstanceOf(WalFullError);
+    const second = wal.append(record(3), 1);
+    await Promise.all([first, second]);
+    const [segment] = await wal.seal();
+    expect(readFileSync(segment?.path as string, "utf8")).toBe(one + record(3));
+  });
+
   it("refuses appends past its cap with WalFullError, and accepts again once trimmed", async () => {
     const dir = freshDir();
     const one = record(1);

@@ -37,6 +37,11 @@ interface Waiter {
 
 const SEGMENT_NAME = /^(\d{12})\.csv$/;
 
+/** A staging buffer's first size; it grows by doubling when a round holds more. */
+const STAGING_BYTES = 1024 * 1024;
+/** A buffer grown past this by a burst is not kept for the next round. */
+const STAGING_KEPT_BYTES = 8 * 1024 * 1024;
+
 /**
  * O_DSYNC: each write returns only once its data (and the file size) is on disk, as if
  * fdatasync followed it, in one trip to the thread pool instead of two.
@@ -49,7 +54,14 @@ export class WriteAheadLog {
   private current: Segment | null = null;
   private nextSequence = 1;
   private readonly sealed: Segment[] = [];
-  private pending: string[] = [];
+  /**
+   * The next round's records, encoded as they are appended: a request's text is garbage as
+   * soon as it is queued, instead of waiting for the round in the JS heap (and a round's text
+   * joined into one string went to V8's large-object space, freed only by full collections).
+   * Two buffers take turns: one is written while the other fills.
+   */
+  private staging: Buffer = Buffer.allocUnsafeSlow(STAGING_BYTES);
+  private spare: Buffer | null = Buffer.allocUnsafeSlow(STAGING_BYTES);
   private pendingBytes = 0;
   private pendingEvents = 0;
   private waiters: Waiter[] = [];
@@ -107,10 +119,11 @@ export class WriteAheadLog {
    */
   append(lines: string, count: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error("write-ahead log is closed"));
-    const size = Buffer.byteLength(lines);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: room for that, then the real size.
+    this.reserve(lines.length * 3);
+    const size = this.staging.write(lines, this.pendingBytes, "utf8");
     const held = this.bytes;
     if (held + size > this.maxBytes) return Promise.reject(new WalFullError(held, this.maxBytes));
-    this.pending.push(lines);
     this.pendingBytes += size;
     this.pendingEvents += count;
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
@@ -121,13 +134,26 @@ export class WriteAheadLog {
     return done;
   }
 
+  /** Makes room for `bytes` more in the staging buffer. */
+  private reserve(bytes: number): void {
+    const needed = this.pendingBytes + bytes;
+    if (needed <= this.staging.length) return;
+    let size = this.staging.length * 2;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafeSlow(size);
+    this.staging.copy(grown, 0, 0, this.pendingBytes);
+    this.staging = grown;
+  }
+
   private async flush(): Promise<void> {
     this.flushScheduled = false;
-    if (this.pending.length === 0) return;
-    const data = this.pending.join("");
+    if (this.pendingBytes === 0) return;
+    const written = this.staging;
+    const buffer = written.subarray(0, this.pendingBytes);
     const waiters = this.waiters;
     const events = this.pendingEvents;
-    this.pending = [];
+    this.staging = this.spare ?? Buffer.allocUnsafeSlow(STAGING_BYTES);
+    this.spare = null;
     this.waiters = [];
     this.pendingBytes = 0;
     this.pendingEvents = 0;
@@ -135,7 +161,6 @@ export class WriteAheadLog {
     try {
       segment = await this.openSegment();
       const file = this.file as FileHandle;
-      const buffer = Buffer.from(data);
       // A write may write fewer bytes than asked: loop until every byte is durable.
       for (let done = 0; done < buffer.length; ) {
         done += (await file.write(buffer, done, buffer.length - done)).bytesWritten;
@@ -149,6 +174,8 @@ export class WriteAheadLog {
       // Whatever part of this write reached the file was never acknowledged: cut it off and
       // start a fresh segment, so later records never follow a torn one.
       if (segment) await this.abandonSegment(segment);
+    } finally {
+      this.spare = written.length <= STAGING_KEPT_BYTES ? written : null;
     }
   }
 
