@@ -2,8 +2,8 @@
  * Project metadata, kept in the embedded DuckDB database (tables `projects` and
  * `rejected_events`), behind an interface so a shared PostgreSQL can take its place.
  */
-import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { FatalWatch } from "../store/duckdb-database.js";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type DuckDb, FatalWatch } from "../store/duckdb-database.js";
 import { newAppId, type Project } from "./project.js";
 
 export interface RejectedEvent {
@@ -69,7 +69,7 @@ export class DuckDbProjectRepository implements ProjectRepository {
 
   /** `watch` is shared with whatever else uses the instance (the event store). */
   static async open(
-    instance: DuckDBInstance,
+    instance: DuckDb,
     watch: FatalWatch = new FatalWatch(),
   ): Promise<DuckDbProjectRepository> {
     const db = await instance.connect();

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import {
   type ColumnType,
   EVENT_COLUMN_NAMES,
@@ -18,7 +18,7 @@ import {
 } from "../events/event.js";
 import { eventToCsv } from "../events/event-csv.js";
 import { builtInModel } from "../query/model/load-model.js";
-import { FatalWatch } from "./duckdb-database.js";
+import { type DuckDb, FatalWatch } from "./duckdb-database.js";
 import {
   deleteProjectRollups,
   ensureRollups,
@@ -74,10 +74,13 @@ const DELETED_DDL = `CREATE TABLE IF NOT EXISTS deleted_projects (
  */
 const DEDUP_WINDOW_MS = 2 * 24 * 3600 * 1000;
 
+/** Idle query connections kept for reuse; more side-by-side queries connect anew. */
+const MAX_IDLE_CONNECTIONS = 4;
+
 export class DuckDbStore implements Store {
   readonly dialect = "duckdb" as const;
   private constructor(
-    private readonly instance: DuckDBInstance,
+    private readonly db: DuckDb,
     private readonly writer: DuckDBConnection,
     private readonly rollups: readonly RollupTable[],
     /** DuckDB's configured threads, which queries use. */
@@ -90,18 +93,18 @@ export class DuckDbStore implements Store {
 
   /** `watch` is shared with whatever else uses the instance (project metadata). */
   static async open(
-    instance: DuckDBInstance,
+    db: DuckDb,
     rollups: readonly RollupTable[] = rollupTables(builtInModel()),
     watch: FatalWatch = new FatalWatch(),
   ): Promise<DuckDbStore> {
-    const writer = await instance.connect();
+    const writer = await db.connect();
     await writer.run(EVENTS_DDL);
     await writer.run(DELETED_DDL);
     await ensureSessionsRollup(writer);
     await ensureRollups(writer, rollups);
     const threads = await writer.runAndReadAll("SELECT current_setting('threads')::INTEGER");
     const configured = Number(threads.getRows()[0]?.[0] ?? 2);
-    return new DuckDbStore(instance, writer, rollups, configured, watch);
+    return new DuckDbStore(db, writer, rollups, configured, watch);
   }
 
   /** One table holds every project: nothing to prepare. */
@@ -187,6 +190,7 @@ export class DuckDbStore implements Store {
   ): Promise<T> {
     const run = this.writes
       .then(async () => {
+        if (this.watch.error) throw this.watch.error;
         // Set outside the transaction: a failed one refuses every statement until its rollback.
         if (threads !== undefined) await this.writer.run(`SET threads = ${threads}`);
         let failed = false;
@@ -218,15 +222,23 @@ export class DuckDbStore implements Store {
     return run;
   }
 
+  /** Connections that ran a query and are free for the next (see `query`). */
+  private readonly idle: DuckDBConnection[] = [];
+
   async query(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-    // A connection per query: queries run side by side with each other and with bulk loads.
+    // A connection per running query: queries run side by side with each other and with bulk
+    // loads. Finished ones are kept for the next query, which then skips connecting.
+    if (this.watch.error) throw this.watch.error;
     try {
-      const connection = await this.instance.connect();
+      const connection = this.idle.pop() ?? (await this.db.connect());
+      let reusable = false;
       try {
         const reader = await connection.runAndReadAll(sql, params as DuckDBValue[]);
+        reusable = true;
         return reader.getRowObjectsJson() as Row[];
       } finally {
-        connection.closeSync();
+        if (reusable && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(connection);
+        else connection.closeSync();
       }
     } catch (error) {
       throw this.watch.check(error);
@@ -256,8 +268,9 @@ export class DuckDbStore implements Store {
 
   async close(): Promise<void> {
     await this.writes;
+    for (const connection of this.idle.splice(0)) connection.closeSync();
     this.writer.closeSync();
-    this.instance.closeSync();
+    this.db.closeSync();
   }
 }
 

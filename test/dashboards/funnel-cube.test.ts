@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { funnelCube } from "../../src/dashboards/funnel-cube.js";
 import { compileModel } from "../../src/query/model/compile-model.js";
 import { MODEL_FILE } from "../../src/query/model/model-file.js";
-import { openDuckDb } from "../../src/store/duckdb-database.js";
+import { type DuckDb, openDuckDb } from "../../src/store/duckdb-database.js";
 import { EVENTS_DDL } from "../../src/store/duckdb-store.js";
 import { EVENTS, FUNNEL } from "./funnel-fixture.js";
 
 let dir: string;
-let db: DuckDBInstance;
+let db: DuckDb;
 let conn: DuckDBConnection;
 
 beforeAll(async () => {

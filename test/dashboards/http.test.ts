@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DuckDBInstance } from "@duckdb/node-api";
 import Fastify, { type FastifyInstance } from "fastify";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +8,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { registerDashboardRoutes } from "../../src/dashboards/http/routes.js";
 import { DuckDbProjectRepository } from "../../src/projects/repository.js";
 import type { AppContext } from "../../src/server/context.js";
-import { openDuckDb } from "../../src/store/duckdb-database.js";
+import { type DuckDb, openDuckDb } from "../../src/store/duckdb-database.js";
 import type { Store } from "../../src/store/store.js";
 import { createRepo, hasReferenceMember, type TestRepo, V2 } from "./git-fixture.js";
 
@@ -40,7 +39,7 @@ let base: string;
 let repo: TestRepo;
 let firstCommit: string;
 let dataDir: string;
-let db: DuckDBInstance;
+let db: DuckDb;
 
 const token = (claims: Record<string, unknown>, secret = API_SECRET) =>
   new SignJWT(claims)

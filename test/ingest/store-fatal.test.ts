@@ -99,10 +99,13 @@ it("a fatal error in a project metadata statement is told too", async () => {
 describe("FatalWatch", () => {
   it("passes other errors through, even ones that quote DuckDB's fatal wording", () => {
     const watch = new FatalWatch();
-    const quoting = new Error(
-      "Conversion Error: Could not convert string 'FATAL Error: database has been invalidated' to DOUBLE",
-    );
-    expect(watch.check(quoting)).toBe(quoting);
+    for (const quoted of [
+      "FATAL Error: database has been invalidated",
+      'Database "glimpse" has been invalidated',
+    ]) {
+      const quoting = new Error(`Conversion Error: Could not convert string '${quoted}' to DOUBLE`);
+      expect(watch.check(quoting)).toBe(quoting);
+    }
     expect(watch.check("not an Error")).toBe("not an Error");
   });
 

@@ -8,11 +8,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DuckDBInstance } from "@duckdb/node-api";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoredEvent } from "../../src/events/event.js";
 import { eventToCsv } from "../../src/events/event-csv.js";
-import { openDuckDb } from "../../src/store/duckdb-database.js";
+import { type DuckDb, openDuckDb } from "../../src/store/duckdb-database.js";
 import { DuckDbStore } from "../../src/store/duckdb-store.js";
 import { buildEvents } from "./support/dataset.js";
 
@@ -37,7 +36,7 @@ const ROLLUP = (humansOnly: boolean) => `
   ORDER BY project_id, session_id`;
 
 const dirs: string[] = [];
-let open: { instance: DuckDBInstance; store: DuckDbStore } | null = null;
+let open: { instance: DuckDb; store: DuckDbStore } | null = null;
 
 async function openStore(dir?: string) {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), "glimpse-sessions-rollup-"));
