@@ -76,10 +76,12 @@ export async function openDuckDb(dataDir: string, options: DuckDbOptions = {}): 
     threads: String(options.threads ?? 2),
     // Where DuckDB spills beyond its memory limit (what it uses by default for a file it opens).
     temp_directory: `${path}.tmp`,
-    // A checkpoint rewrites every row group a load touched (the sessions rollup's rows are
-    // replaced on each load): at DuckDB's default of 16 MB one ran every third 20k-event
-    // load and made commits ~3x dearer on average than at 64 MB, which keeps the log short.
-    checkpoint_threshold: "64MB",
+    // What DuckDB's own log holds (a load's last, partial row group; the rollups' and sessions'
+    // changes) stays in memory, uncompressed, until a checkpoint. With events spread over
+    // 10,000 visitors, each load rewrites thousands of sessions rows: at 64 MB the bench
+    // peaked at 925 MB, at 16 MB (DuckDB's default) at 628–648 MB, for ~4% more CPU per event
+    // (with one visitor, the default bench, neither figure moved).
+    checkpoint_threshold: "16MB",
     // A bulk insert writes each full row group at once rather than five together (which would
     // hold five in memory).
     write_buffer_row_group_count: "1",
