@@ -15,6 +15,8 @@ process.env.DUCKDB_JE_MALLOC_CONF =
 // collection (up to 4x when collections are cheap). Under the batched bench that was ~100 MB of
 // garbage over ~30 MB live. At 1.5x, full collections run more often but each is small: V8's
 // heap peaked at ~70 MB instead of ~150, at the same CPU per event. Read at each collection,
-// so it can be set here, before the service allocates.
-require("node:v8").setFlagsFromString("--heap-growing-percent=50");
+// so it can be set here, before the service allocates; an operator's own flag wins.
+if (!process.execArgv.some((flag) => flag.startsWith("--heap-growing-percent"))) {
+  require("node:v8").setFlagsFromString("--heap-growing-percent=50");
+}
 import("../dist/cli/main.js");

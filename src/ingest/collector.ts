@@ -127,14 +127,19 @@ export class Collector {
     };
   }
 
-  private async append(prepared: Prepared): Promise<CollectResult> {
-    if (prepared.accepted > 0) {
-      await this.deps.wal.append(prepared.lines, prepared.accepted);
-      this.deps.writer.nudge();
-    }
-    // After the append: a request refused with 503 (and retried) files nothing twice.
-    if (prepared.dead.length > 0) await this.deps.projects.addRejected(prepared.dead);
-    return { kind: "stored", accepted: prepared.accepted, rejected: prepared.rejected };
+  /** Not async, for the reason `collect` gives: the lines must not outlive the log's copy. */
+  private append(prepared: Prepared): Promise<CollectResult> {
+    const { accepted, rejected, dead } = prepared;
+    const appended = accepted > 0 ? this.deps.wal.append(prepared.lines, accepted) : null;
+    return (async () => {
+      if (appended) {
+        await appended;
+        this.deps.writer.nudge();
+      }
+      // After the append: a request refused with 503 (and retried) files nothing twice.
+      if (dead.length > 0) await this.deps.projects.addRejected(dead);
+      return { kind: "stored", accepted, rejected };
+    })();
   }
 }
 

@@ -82,6 +82,11 @@ export class DuckDbProjectRepository implements ProjectRepository {
     return new DuckDbProjectRepository(db, watch);
   }
 
+  /** Closes its connection (the instance's owner closes the instance). */
+  close(): void {
+    this.connection.closeSync();
+  }
+
   // Every statement goes through these two, so that a fatal DuckDB error is told to the watch.
   private async run(sql: string, params: (string | number | null)[] = []): Promise<void> {
     try {

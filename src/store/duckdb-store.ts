@@ -224,11 +224,13 @@ export class DuckDbStore implements Store {
 
   /** Connections that ran a query and are free for the next (see `query`). */
   private readonly idle: DuckDBConnection[] = [];
+  private closed = false;
 
   async query(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
     // A connection per running query: queries run side by side with each other and with bulk
     // loads. Finished ones are kept for the next query, which then skips connecting.
     if (this.watch.error) throw this.watch.error;
+    if (this.closed) throw new Error("the store is closed");
     try {
       const connection = this.idle.pop() ?? (await this.db.connect());
       let reusable = false;
@@ -237,7 +239,10 @@ export class DuckDbStore implements Store {
         reusable = true;
         return reader.getRowObjectsJson() as Row[];
       } finally {
-        if (reusable && this.idle.length < MAX_IDLE_CONNECTIONS) this.idle.push(connection);
+        // A query that ends after `close` must not put its connection back: nothing would
+        // close it, and it would keep the file attached.
+        if (reusable && !this.closed && this.idle.length < MAX_IDLE_CONNECTIONS)
+          this.idle.push(connection);
         else connection.closeSync();
       }
     } catch (error) {
@@ -267,6 +272,7 @@ export class DuckDbStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.writes;
     for (const connection of this.idle.splice(0)) connection.closeSync();
     this.writer.closeSync();

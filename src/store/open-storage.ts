@@ -58,10 +58,15 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       closers.push(() => ch.close());
       store = ch;
     } else {
-      // DuckDbStore.close also closes the instance.
+      const duck = await DuckDbStore.open(
+        instance as NonNullable<typeof instance>,
+        undefined,
+        watch,
+      );
+      // DuckDbStore.close also closes the instance (if the open failed, the closer above does).
       closers.pop();
-      store = await DuckDbStore.open(instance as NonNullable<typeof instance>, undefined, watch);
-      closers.push(() => store.close());
+      closers.push(() => duck.close());
+      store = duck;
     }
 
     let repository: ProjectRepository;
@@ -70,10 +75,14 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       closers.push(() => pg.close());
       repository = pg;
     } else {
-      repository = await DuckDbProjectRepository.open(
+      const duck = await DuckDbProjectRepository.open(
         instance as NonNullable<typeof instance>,
         watch,
       );
+      // Before the store's closer (closers run in reverse): an open connection would keep
+      // the file attached after the instance is closed.
+      closers.push(async () => duck.close());
+      repository = duck;
     }
     return {
       store,

@@ -119,10 +119,13 @@ export class WriteAheadLog {
    */
   append(lines: string, count: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error("write-ahead log is closed"));
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: room for that, then the real size.
+    const held = this.bytes;
+    // UTF-8 takes at least one byte and at most three per UTF-16 unit: a request that cannot
+    // fit is refused before it is encoded; otherwise room for the most, then the real size.
+    if (held + lines.length > this.maxBytes)
+      return Promise.reject(new WalFullError(held, this.maxBytes));
     this.reserve(lines.length * 3);
     const size = this.staging.write(lines, this.pendingBytes, "utf8");
-    const held = this.bytes;
     if (held + size > this.maxBytes) return Promise.reject(new WalFullError(held, this.maxBytes));
     this.pendingBytes += size;
     this.pendingEvents += count;
