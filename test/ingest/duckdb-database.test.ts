@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { expect, it } from "vitest";
 import { openDuckDb } from "../../src/store/duckdb-database.js";
+import { DuckDbStore } from "../../src/store/duckdb-store.js";
 import { tempDirs } from "../helpers/temp-dirs.js";
 
 const freshDir = tempDirs("glimpse-duckdb-");
@@ -45,4 +46,19 @@ it("opens a file written with DuckDB's defaults, keeps its rows and adds row gro
   } finally {
     again.closeSync();
   }
+});
+
+it("the store's queries run side by side on reused connections, and none runs after close", async () => {
+  const store = await DuckDbStore.open(await openDuckDb(freshDir(), { memoryLimit: "256MB" }));
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => store.query("SELECT $1::INTEGER * 2 AS n", [i])),
+  );
+  expect(results.map((rows) => Number(rows[0]?.n))).toEqual(
+    Array.from({ length: 20 }, (_, i) => i * 2),
+  );
+  // A failed query does not spoil the connections for the next ones.
+  await expect(store.query("SELECT * FROM no_such_table")).rejects.toThrow(/no_such_table/);
+  expect(await store.query("SELECT count(*) AS n FROM events")).toEqual([{ n: "0" }]);
+  await store.close();
+  await expect(store.query("SELECT 1")).rejects.toThrow(/closed/);
 });
