@@ -1,3 +1,9 @@
+/**
+ * The data dir's database file is attached with a row group size and a storage version of its
+ * own (see duckdb-database.ts): every connection must see it as its default database, and a
+ * file an earlier Glimpse wrote with DuckDB's defaults must open with its rows. The store
+ * keeps its query connections for reuse.
+ */
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { expect, it } from "vitest";
