@@ -33,7 +33,7 @@ const CATALOG = "glimpse";
  * rows the batched bench's commits took 0.2 s in all instead of 4–8 s, 10–25% more events
  * per second landed, and peak RSS fell by ~170 MB. Queries on 10M events were as fast.
  */
-const ROW_GROUP_SIZE = 16_384;
+export const ROW_GROUP_SIZE = 16_384;
 
 /**
  * The file format written, DuckDB's own by default being v0.10.2's (readable by older
@@ -103,7 +103,8 @@ export async function openDuckDb(dataDir: string, options: DuckDbOptions = {}): 
   return new DuckDb(instance);
 }
 
-function sqlString(text: string): string {
+/** A DuckDB string literal (for what cannot be bound, such as file paths in ATTACH, read_csv). */
+export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 

@@ -18,7 +18,7 @@ import {
 } from "../events/event.js";
 import { eventToCsv } from "../events/event-csv.js";
 import { builtInModel } from "../query/model/load-model.js";
-import { type DuckDb, FatalWatch } from "./duckdb-database.js";
+import { type DuckDb, FatalWatch, sqlString } from "./duckdb-database.js";
 import {
   deleteProjectRollups,
   ensureRollups,
@@ -43,7 +43,7 @@ const CSV_TYPES: Record<ColumnType, string> = { ...SQL_TYPES, timestamp: "BIGINT
 const columnList = EVENT_COLUMN_NAMES.join(", ");
 const csvColumns = `{${EVENT_COLUMN_NAMES.map((c) => `'${c}': '${CSV_TYPES[EVENT_COLUMNS[c]]}'`).join(", ")}}`;
 const readCsv = (files: readonly string[]) =>
-  `read_csv([${files.map(quote).join(", ")}], header=false, columns=${csvColumns}, quote='"', escape='"', ` +
+  `read_csv([${files.map(sqlString).join(", ")}], header=false, columns=${csvColumns}, quote='"', escape='"', ` +
   // The record separator is stated, not sniffed: a CR inside a quoted field made DuckDB guess
   // CR line ends and drop (or fail on) a whole segment.
   "new_line='\\n', auto_detect=false, allow_quoted_nulls=false, ignore_errors=true, " +
@@ -278,8 +278,4 @@ export class DuckDbStore implements Store {
     this.writer.closeSync();
     this.db.closeSync();
   }
-}
-
-function quote(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
