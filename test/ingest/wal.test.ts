@@ -118,6 +118,19 @@ describe("write-ahead log", () => {
     expect(readFileSync(segment?.path as string, "utf8")).toBe(one + record(3));
   });
 
+  it("counts the round being written against its cap", async () => {
+    const dir = freshDir();
+    const one = record(1);
+    const wal = await WriteAheadLog.open(dir, Buffer.byteLength(one) * 2 - 1);
+    const first = wal.append(one, 1);
+    // The round has started (its segment is being opened), so it is no longer pending.
+    await Promise.resolve();
+    await Promise.resolve();
+    await expect(wal.append(record(2), 1)).rejects.toBeInstanceOf(WalFullError);
+    await first;
+    expect(wal.bytes).toBe(Buffer.byteLength(one));
+  });
+
   it("refuses appends past its cap with WalFullError, and accepts again once trimmed", async () => {
     const dir = freshDir();
     const one = record(1);

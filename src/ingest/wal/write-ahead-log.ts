@@ -63,6 +63,8 @@ export class WriteAheadLog {
   private staging: Buffer = Buffer.allocUnsafeSlow(STAGING_BYTES);
   private spare: Buffer | null = Buffer.allocUnsafeSlow(STAGING_BYTES);
   private pendingBytes = 0;
+  /** The round being written: no longer pending, not yet in its segment's size. */
+  private writingBytes = 0;
   private pendingEvents = 0;
   private waiters: Waiter[] = [];
   /** Serialises flushes and seals; appends never wait on it directly. */
@@ -99,6 +101,7 @@ export class WriteAheadLog {
     return (
       this.sealed.reduce((sum, s) => sum + s.bytes, 0) +
       (this.current?.bytes ?? 0) +
+      this.writingBytes +
       this.pendingBytes
     );
   }
@@ -161,6 +164,7 @@ export class WriteAheadLog {
     this.pendingBytes = 0;
     this.pendingEvents = 0;
     let segment: Segment | null = null;
+    this.writingBytes = buffer.length;
     try {
       segment = await this.openSegment();
       const file = this.file as FileHandle;
@@ -178,6 +182,7 @@ export class WriteAheadLog {
       // start a fresh segment, so later records never follow a torn one.
       if (segment) await this.abandonSegment(segment);
     } finally {
+      this.writingBytes = 0;
       this.spare = written.length <= STAGING_KEPT_BYTES ? written : null;
     }
   }
@@ -199,14 +204,22 @@ export class WriteAheadLog {
   private async openSegment(): Promise<Segment> {
     if (this.current && this.file) return this.current;
     const path = join(this.dir, `${String(this.nextSequence++).padStart(12, "0")}.csv`);
-    this.file = await open(path, SEGMENT_FLAGS, 0o600);
-    // The new file's directory entry must be durable too before anything in it is acknowledged.
-    const dir = await open(this.dir, "r");
+    const file = await open(path, SEGMENT_FLAGS, 0o600);
     try {
-      await dir.sync();
-    } finally {
-      await dir.close();
+      // The new file's directory entry must be durable too before anything in it is acknowledged.
+      const dir = await open(this.dir, "r");
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    } catch (error) {
+      // Nothing was written to it: the next round opens a fresh segment.
+      await file.close().catch(() => {});
+      await unlink(path).catch(() => {});
+      throw error;
     }
+    this.file = file;
     this.current = { path, bytes: 0, events: 0 };
     return this.current;
   }
