@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoredEvent } from "../../src/events/event.js";
+import { emptyEvent, type StoredEvent } from "../../src/events/event.js";
 import { eventToCsv } from "../../src/events/event-csv.js";
 import { type DuckDb, openDuckDb } from "../../src/store/duckdb-database.js";
 import { DuckDbStore } from "../../src/store/duckdb-store.js";
@@ -149,6 +149,44 @@ describe("sessions rollup", () => {
       "SELECT number_events FROM sessions_rollup WHERE session_id = 'alpha-u0-s0' AND for_all",
     );
     expect(Number(spread?.number_events)).toBeGreaterThan(1);
+  });
+
+  it("gives a user's first session back to it when an earlier event moves a session to another user", async () => {
+    const { dataDir, store } = await openStore();
+    const at = (minute: number) => Date.UTC(2026, 10, 1, 12, minute);
+    let n = 0;
+    const event = (session: string, duid: string, minute: number): StoredEvent => {
+      n += 1;
+      return {
+        ...emptyEvent(
+          "alpha",
+          `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+          at(minute),
+        ),
+        session_id: session,
+        domain_userid: duid,
+        derived_tstamp: at(minute),
+      };
+    };
+    const load = async (name: string, events: StoredEvent[]) => {
+      const file = join(dataDir, `${name}.csv`);
+      writeFileSync(file, events.map(eventToCsv).join(""));
+      await store.loadSegments([file]);
+      await expectRollupMatches(store);
+    };
+    // User a: session "early" (minute 5) is its first, "late" (minute 10) is not.
+    await load("one", [event("late", "a", 10), event("early", "a", 5)]);
+    const first = async (session: string) => {
+      const [row] = await store.query(
+        "SELECT first_in_all FROM sessions_rollup WHERE session_id = $1 AND for_all",
+        [session],
+      );
+      return row?.first_in_all;
+    };
+    expect([await first("early"), await first("late")]).toEqual([true, false]);
+    // An earlier event of "early" names user b: the session is b's now, and "late" is a's first.
+    await load("two", [event("early", "b", 1)]);
+    expect([await first("early"), await first("late")]).toEqual([true, true]);
   });
 
   it("follows the generator's insert path, a project's deletion and an older database", async () => {
