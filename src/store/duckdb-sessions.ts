@@ -239,19 +239,15 @@ async function dropScratch(connection: DuckDBConnection): Promise<void> {
  * arrives).
  */
 export async function refreshSessions(connection: DuckDBConnection, batch: string): Promise<void> {
-  const usersOf = (source: string) => `SELECT DISTINCT s.project_id, s.user_key FROM ${source} s
-    WHERE s.user_key IS NOT NULL`;
-  await connection.run(
-    `CREATE OR REPLACE TEMP TABLE touched_users AS ${usersOf(`(
-       SELECT r.project_id, r.user_key FROM ${SESSIONS_TABLE} r
-       SEMI JOIN (SELECT DISTINCT project_id, session_id FROM ${batch}) b
-         ON r.project_id = b.project_id AND r.session_id = b.session_id)`)}`,
-  );
   await mergeSessionsOf(connection, batch);
+  // The users of those sessions' rows before the merge (session_stored) and after it
+  // (session_merged): the scratch tables hold them, so the rollup is not scanned for them.
   await connection.run(
-    `INSERT INTO touched_users ${usersOf(`(
-       SELECT r.project_id, r.user_key FROM ${SESSIONS_TABLE} r
-       SEMI JOIN session_delta d ON r.project_id = d.project_id AND r.session_id = d.session_id)`)}`,
+    `CREATE OR REPLACE TEMP TABLE touched_users AS
+     SELECT DISTINCT project_id, user_key FROM (
+       SELECT project_id, user_key FROM session_stored
+       UNION ALL SELECT project_id, user_key FROM session_merged)
+     WHERE user_key IS NOT NULL`,
   );
   await connection.run(
     markFirstSessions(`(

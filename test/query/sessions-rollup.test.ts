@@ -2,8 +2,9 @@
  * DuckDB's sessions rollup (store/duckdb-sessions.ts) must always equal the GROUP BY over the
  * stored events that the Sessions cube stands for: after many segment loads in any order (a
  * session spread over several batches, its earliest event arriving last, first events lacking
- * some values), replays and duplicates, sessions mixing bot and human events, the generator's insert path, a database
- * from before the rollup, and a project's deletion.
+ * some values), replays and duplicates, sessions mixing bot and human events, a session that
+ * moves to another user, the generator's insert path, a database from before the rollup, and a
+ * project's deletion.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
