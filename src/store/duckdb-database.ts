@@ -49,7 +49,7 @@ const STORAGE_VERSION = "v1.5.0";
  * connections come from `connect`, never from the instance itself.
  */
 export class DuckDb {
-  constructor(readonly instance: DuckDBInstance) {}
+  constructor(private readonly instance: DuckDBInstance) {}
 
   async connect(): Promise<DuckDBConnection> {
     const connection = await this.instance.connect();
@@ -62,7 +62,10 @@ export class DuckDb {
     return connection;
   }
 
-  /** Checkpoints the file and closes it. */
+  /**
+   * Closes the instance. DuckDB checkpoints and releases the file once the last connection is
+   * closed too, so owners close theirs first (the store's, the project repository's).
+   */
   closeSync(): void {
     this.instance.closeSync();
   }
