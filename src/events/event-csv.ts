@@ -3,17 +3,21 @@
  * record per event, columns in EVENT_COLUMNS order. CSV rather than JSON lines because it is
  * half the bytes on disk and DuckDB loads it several times faster. Conventions: an empty
  * unquoted field is NULL, `""` is the empty string, text with `"`, `,`, CR or LF is quoted with
- * `"` doubled; timestamps are epoch milliseconds.
+ * `"` doubled; timestamps are epoch milliseconds. A record never holds a NUL byte: the log's
+ * segments are pre-zeroed files, where the first NUL marks the end of what was written (a NUL
+ * character in text is stored as U+FFFD, as an invalid byte sequence would be).
  */
 import { EVENT_COLUMN_NAMES, type StoredEvent } from "./event.js";
 
-const NEEDS_QUOTES = /[",\n\r]/;
+/** Text that must be quoted, or that holds a NUL character. */
+const SPECIAL = /[",\n\r\0]/;
 
 function field(value: string | number | boolean | null): string {
   if (value === null) return "";
   if (typeof value !== "string") return String(value);
   if (value === "") return '""';
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  if (!SPECIAL.test(value)) return value;
+  return `"${value.replaceAll('"', '""').replaceAll("\0", "\uFFFD")}"`;
 }
 
 /**
@@ -27,13 +31,18 @@ export const eventToCsv = new Function(
 )(field) as (event: StoredEvent) => string;
 
 /**
- * The length of the longest prefix of `data` that ends at a record boundary: a newline outside
- * quotes. A crash can leave a torn record at a segment's end; recovery cuts it off here.
+ * The length of the longest prefix of `data` before its first NUL byte that ends at a record
+ * boundary: a newline outside quotes. A crash can leave a torn record at a segment's end;
+ * recovery cuts it off here.
  */
 export function completeRecordsLength(data: Buffer): number {
   let quoted = false;
   let end = 0;
-  for (let i = 0; i < data.length; i++) {
+  // Records hold no NUL byte: the first one is where the data written to a pre-zeroed segment
+  // ends (and where a torn write left a page unwritten; nothing after it was acknowledged).
+  const written = data.indexOf(0);
+  const length = written === -1 ? data.length : written;
+  for (let i = 0; i < length; i++) {
     const byte = data[i];
     if (byte === 0x22) quoted = !quoted;
     else if (byte === 0x0a && !quoted) end = i + 1;

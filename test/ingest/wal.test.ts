@@ -1,9 +1,13 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emptyEvent } from "../../src/events/event.js";
 import { eventToCsv } from "../../src/events/event-csv.js";
-import { WalFullError, WriteAheadLog } from "../../src/ingest/wal/write-ahead-log.js";
+import {
+  SEGMENT_PREALLOCATED_BYTES,
+  WalFullError,
+  WriteAheadLog,
+} from "../../src/ingest/wal/write-ahead-log.js";
 import { tempDirs } from "../helpers/temp-dirs.js";
 
 const freshDir = tempDirs("glimpse-wal-");
@@ -29,13 +33,42 @@ describe("write-ahead log", () => {
     expect(new Set(lines).size).toBe(500);
   });
 
-  it("an append resolves only after its data is in the file", async () => {
+  it("an append resolves only after its data is in the file, at the start of its zeros", async () => {
     const dir = freshDir();
     const wal = await WriteAheadLog.open(dir, 100_000_000);
     await wal.append(record(1), 1);
-    const files = readdirSync(dir);
-    expect(files).toHaveLength(1);
-    expect(readFileSync(join(dir, files[0] as string), "utf8")).toBe(record(1));
+    // The open segment, and the next one being prepared.
+    const [open] = readdirSync(dir).sort();
+    const data = readFileSync(join(dir, open as string));
+    const end = Buffer.byteLength(record(1));
+    expect(data.subarray(0, end).toString("utf8")).toBe(record(1));
+    expect(data.length).toBe(SEGMENT_PREALLOCATED_BYTES);
+    expect(data.subarray(end).every((byte) => byte === 0)).toBe(true);
+  });
+
+  it("zero-fills the next segment only while rounds are small", async () => {
+    const dir = freshDir();
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    await wal.append(record(1), 1);
+    await wal.seal();
+    // A segment of one 256 KiB round: the segment prepared after the next one opens is empty.
+    await wal.append(record(2).repeat(Math.ceil((256 * 1024) / record(2).length)), 1);
+    await wal.seal();
+    await wal.append(record(3), 1);
+    await wal.seal();
+    await wal.append(record(4), 1);
+    await wal.close();
+    const sizes = readdirSync(dir)
+      .sort()
+      .map((name) => statSync(join(dir, name)).size);
+    // Sealed segments hold their records only; none of them was cut short.
+    expect(sizes).toEqual([
+      Buffer.byteLength(record(1)),
+      Buffer.byteLength(record(2).repeat(Math.ceil((256 * 1024) / record(2).length))),
+      Buffer.byteLength(record(3)),
+      Buffer.byteLength(record(4)),
+    ]);
+    expect(readdirSync(dir)).toHaveLength(4);
   });
 
   it("seal closes the open segment; the next append opens a new one; remove deletes loaded files", async () => {
@@ -157,6 +190,28 @@ describe("write-ahead log", () => {
     await wal.append(record(4), 1);
     const after = await wal.seal();
     expect(after.at(-1)?.path).toBe(join(dir, "000000000009.csv"));
+  });
+
+  it("reopening after a crash keeps what an open pre-zeroed segment holds and drops an unused one", async () => {
+    const dir = freshDir();
+    const crashed = await WriteAheadLog.open(dir, 100_000_000);
+    await crashed.append(record(1), 1);
+    await crashed.append(record(2), 1);
+    await (crashed as unknown as { next: Promise<unknown> }).next;
+    // Never sealed nor closed, as after a kill: the open segment ends in zeros, and the one
+    // prepared next holds only zeros. A torn round's start also reached the file.
+    const [open, prepared] = readdirSync(dir).sort();
+    const path = join(dir, open as string);
+    const data = readFileSync(path);
+    const end = data.indexOf(0);
+    data.write(record(3).slice(0, 30), end);
+    writeFileSync(path, data);
+    expect(statSync(join(dir, prepared as string)).size).toBe(SEGMENT_PREALLOCATED_BYTES);
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    const segments = await wal.seal();
+    expect(segments.map((s) => s.path)).toEqual([path]);
+    expect(readFileSync(path, "utf8")).toBe(record(1) + record(2));
+    expect(existsSync(join(dir, prepared as string))).toBe(false);
   });
 
   it("refuses appends after close", async () => {

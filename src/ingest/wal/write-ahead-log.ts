@@ -7,6 +7,14 @@
  * open segment (a new one opens) and bulk-loads sealed segments into the store, then removes
  * them. On start every segment left on disk is sealed again: the store deduplicates by event
  * id, so replaying a segment that was already loaded is harmless.
+ *
+ * Segments are created ahead of use, and while rounds are small they are filled with zeros
+ * (as PostgreSQL does its WAL files): a synchronous write into blocks that already hold data
+ * changes no file metadata, so it flushes only its own pages, whereas an append that grows the
+ * file also waits for a journal commit (ext4), which under load waits for whatever the store
+ * has written meanwhile. Records hold no NUL byte (event-csv.ts), so the first one marks where
+ * the written part ends; sealing cuts the zeros off. Large rounds (many events per request)
+ * share one commit among many events, and zero-filling cost them more than it saved.
  */
 import { constants, mkdirSync, readdirSync, readFileSync, truncateSync } from "node:fs";
 import { type FileHandle, link, mkdir, open, unlink } from "node:fs/promises";
@@ -46,12 +54,35 @@ const STAGING_KEPT_BYTES = 8 * 1024 * 1024;
  * O_DSYNC: each write returns only once its data (and the file size) is on disk, as if
  * fdatasync followed it, in one trip to the thread pool instead of two.
  */
-const SEGMENT_FLAGS =
-  constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_DSYNC;
+const SEGMENT_FLAGS = constants.O_WRONLY | constants.O_DSYNC;
+
+/**
+ * The zeros a new segment is given, about one segment at the batch writer's default size
+ * (16,384 events of ~700 bytes); what a segment holds beyond it is appended.
+ */
+export const SEGMENT_PREALLOCATED_BYTES = 16 * 1024 * 1024;
+const ZEROS = Buffer.alloc(1024 * 1024);
+/**
+ * The next segment is zero-filled when the last one's rounds averaged less than this. With
+ * single-event requests (~15 KiB rounds) it raised acknowledged events/s by ~5%; with 50-event
+ * requests (~350 KiB rounds) it lowered them by ~4%.
+ */
+const SMALL_ROUND_BYTES = 64 * 1024;
+
+interface PreparedSegment {
+  path: string;
+  file: FileHandle;
+}
 
 export class WriteAheadLog {
   private file: FileHandle | null = null;
   private current: Segment | null = null;
+  /** The next segment, being prepared while the open one takes appends. */
+  private next: Promise<PreparedSegment> | null = null;
+  /** Writes to the open segment so far. */
+  private rounds = 0;
+  /** Whether the next segment is zero-filled: the last one's rounds were small. */
+  private zeroFill = true;
   private nextSequence = 1;
   private readonly sealed: Segment[] = [];
   /**
@@ -170,8 +201,10 @@ export class WriteAheadLog {
       const file = this.file as FileHandle;
       // A write may write fewer bytes than asked: loop until every byte is durable.
       for (let done = 0; done < buffer.length; ) {
-        done += (await file.write(buffer, done, buffer.length - done)).bytesWritten;
+        const at = segment.bytes + done;
+        done += (await file.write(buffer, done, buffer.length - done, at)).bytesWritten;
         this.syncs++;
+        this.rounds++;
       }
       segment.bytes += buffer.length;
       segment.events += events;
@@ -203,9 +236,38 @@ export class WriteAheadLog {
 
   private async openSegment(): Promise<Segment> {
     if (this.current && this.file) return this.current;
+    const prepared = await (this.next ?? this.prepareSegment());
+    this.next = null;
+    this.file = prepared.file;
+    this.current = { path: prepared.path, bytes: 0, events: 0 };
+    this.rounds = 0;
+    this.prepareNext();
+    return this.current;
+  }
+
+  /** Starts preparing the segment after the open one; a failure is met by the next open. */
+  private prepareNext(): void {
+    const next = this.prepareSegment(this.zeroFill ? SEGMENT_PREALLOCATED_BYTES : 0);
+    next.catch(() => {
+      if (this.next === next) this.next = null;
+    });
+    this.next = next;
+  }
+
+  /** A new segment file of `preallocate` zeros, durable with its directory entry. */
+  private async prepareSegment(preallocate = SEGMENT_PREALLOCATED_BYTES): Promise<PreparedSegment> {
     const path = join(this.dir, `${String(this.nextSequence++).padStart(12, "0")}.csv`);
-    const file = await open(path, SEGMENT_FLAGS, 0o600);
+    let file: FileHandle | null = null;
     try {
+      const filling = await open(path, "wx", 0o600);
+      try {
+        for (let at = 0; at < preallocate; at += ZEROS.length)
+          await filling.write(ZEROS, 0, ZEROS.length, at);
+        await filling.datasync();
+      } finally {
+        await filling.close();
+      }
+      file = await open(path, SEGMENT_FLAGS);
       // The new file's directory entry must be durable too before anything in it is acknowledged.
       const dir = await open(this.dir, "r");
       try {
@@ -213,15 +275,25 @@ export class WriteAheadLog {
       } finally {
         await dir.close();
       }
+      return { path, file };
     } catch (error) {
-      // Nothing was written to it: the next round opens a fresh segment.
-      await file.close().catch(() => {});
+      // Nothing was written to it: the next round prepares a fresh segment.
+      await file?.close().catch(() => {});
       await unlink(path).catch(() => {});
       throw error;
     }
-    this.file = file;
-    this.current = { path, bytes: 0, events: 0 };
-    return this.current;
+  }
+
+  /** Closes the open segment, cutting off its unused zeros (sealed if not empty). */
+  private async closeSegment(): Promise<void> {
+    if (!this.current || !this.file) return;
+    if (this.rounds > 0) this.zeroFill = this.current.bytes / this.rounds < SMALL_ROUND_BYTES;
+    await this.file.truncate(this.current.bytes);
+    await this.file.close();
+    if (this.current.bytes > 0) this.sealed.push(this.current);
+    else await unlink(this.current.path);
+    this.current = null;
+    this.file = null;
   }
 
   /**
@@ -235,13 +307,7 @@ export class WriteAheadLog {
       // close the few events appended after that one as a segment of their own.
       if (this.openEvents < minEvents) return;
       await this.flush();
-      if (this.current && this.file) {
-        await this.file.close();
-        if (this.current.bytes > 0) this.sealed.push(this.current);
-        else await unlink(this.current.path);
-        this.current = null;
-        this.file = null;
-      }
+      await this.closeSegment();
     });
     this.chain = sealing.catch(() => {});
     await sealing;
@@ -291,6 +357,13 @@ export class WriteAheadLog {
   async close(): Promise<Segment[]> {
     const remaining = await this.seal();
     this.closed = true;
+    // The prepared segment holds nothing; a crash before this leaves it for recovery to drop.
+    const next = await this.next?.catch(() => null);
+    this.next = null;
+    if (next) {
+      await next.file.close();
+      await unlink(next.path);
+    }
     return remaining;
   }
 }
