@@ -31,16 +31,20 @@ export const eventToCsv = new Function(
 )(field) as (event: StoredEvent) => string;
 
 /**
- * The length of the longest prefix of `data` before its first NUL byte that ends at a record
- * boundary: a newline outside quotes. A crash can leave a torn record at a segment's end;
- * recovery cuts it off here.
+ * The length of the longest prefix of `data` (up to its first NUL byte if `zeroEnded`) that
+ * ends at a record boundary: a newline outside quotes. A crash can leave a torn record at a
+ * segment's end; recovery cuts it off here.
  */
-export function completeRecordsLength(data: Buffer): number {
+export function completeRecordsLength(
+  data: Buffer,
+  { zeroEnded = false }: { zeroEnded?: boolean } = {},
+): number {
   let quoted = false;
   let end = 0;
-  // Records hold no NUL byte: the first one is where the data written to a pre-zeroed segment
-  // ends (and where a torn write left a page unwritten; nothing after it was acknowledged).
-  const written = data.indexOf(0);
+  // In a segment written into zeros, the first NUL byte is where its data ends (or where a torn
+  // write left a page unwritten; nothing after it was acknowledged). Records hold none; those
+  // of earlier versions could, so the rule is only for such segments.
+  const written = zeroEnded ? data.indexOf(0) : -1;
   const length = written === -1 ? data.length : written;
   for (let i = 0; i < length; i++) {
     const byte = data[i];

@@ -1,13 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emptyEvent } from "../../src/events/event.js";
 import { eventToCsv } from "../../src/events/event-csv.js";
-import {
-  SEGMENT_PREALLOCATED_BYTES,
-  WalFullError,
-  WriteAheadLog,
-} from "../../src/ingest/wal/write-ahead-log.js";
+import { WalFullError, WriteAheadLog } from "../../src/ingest/wal/write-ahead-log.js";
 import { tempDirs } from "../helpers/temp-dirs.js";
 
 const freshDir = tempDirs("glimpse-wal-");
@@ -33,42 +29,47 @@ describe("write-ahead log", () => {
     expect(new Set(lines).size).toBe(500);
   });
 
-  it("an append resolves only after its data is in the file, at the start of its zeros", async () => {
+  it("an append resolves only after its data is in the file", async () => {
     const dir = freshDir();
     const wal = await WriteAheadLog.open(dir, 100_000_000);
     await wal.append(record(1), 1);
     // The open segment, and the next one being prepared.
     const [open] = readdirSync(dir).sort();
-    const data = readFileSync(join(dir, open as string));
-    const end = Buffer.byteLength(record(1));
-    expect(data.subarray(0, end).toString("utf8")).toBe(record(1));
-    expect(data.length).toBe(SEGMENT_PREALLOCATED_BYTES);
-    expect(data.subarray(end).every((byte) => byte === 0)).toBe(true);
+    expect(readFileSync(join(dir, open as string), "utf8")).toBe(record(1));
   });
 
-  it("zero-fills the next segment only while rounds are small", async () => {
+  it("zero-fills the next segment after one of many small rounds, and only then", async () => {
     const dir = freshDir();
     const wal = await WriteAheadLog.open(dir, 100_000_000);
-    await wal.append(record(1), 1);
+    const prepared = () => (wal as unknown as { next: Promise<{ path: string }> }).next;
+    // Segment 1: twenty rounds of one record each. Segment 2 was prepared when 1 opened, empty.
+    for (let i = 1; i <= 20; i++) await wal.append(record(i), 1);
     await wal.seal();
-    // A segment of one 256 KiB round: the segment prepared after the next one opens is empty.
-    await wal.append(record(2).repeat(Math.ceil((256 * 1024) / record(2).length)), 1);
+    // Segment 2 opens, and 3 is prepared with zeros (1 MiB: what 1 held, rounded up).
+    await wal.append(record(21), 1);
+    const third = (await prepared()).path;
+    expect(third.endsWith(".z.csv")).toBe(true);
+    const zeros = readFileSync(third);
+    expect(zeros.length).toBe(1024 * 1024);
+    expect(zeros.every((byte) => byte === 0)).toBe(true);
+    // Segment 2 takes two rounds, one of them 256 KiB: the segment after 3 is not zero-filled.
+    const big = record(22).repeat(Math.ceil((256 * 1024) / record(22).length));
+    await wal.append(big, 1);
     await wal.seal();
-    await wal.append(record(3), 1);
-    await wal.seal();
-    await wal.append(record(4), 1);
+    await wal.append(record(23), 1);
+    const data = readFileSync(third);
+    expect(data.subarray(0, record(23).length).toString()).toBe(record(23));
+    expect(data.length).toBe(1024 * 1024);
+    expect((await prepared()).path.endsWith(".z.csv")).toBe(false);
     await wal.close();
-    const sizes = readdirSync(dir)
-      .sort()
-      .map((name) => statSync(join(dir, name)).size);
-    // Sealed segments hold their records only; none of them was cut short.
-    expect(sizes).toEqual([
-      Buffer.byteLength(record(1)),
-      Buffer.byteLength(record(2).repeat(Math.ceil((256 * 1024) / record(2).length))),
-      Buffer.byteLength(record(3)),
-      Buffer.byteLength(record(4)),
+    // Sealed segments hold their records only; the prepared one is gone.
+    const segments = readdirSync(dir).sort();
+    expect(segments.map((name) => readFileSync(join(dir, name), "utf8"))).toEqual([
+      Array.from({ length: 20 }, (_, i) => record(i + 1)).join(""),
+      record(21) + big,
+      record(23),
     ]);
-    expect(readdirSync(dir)).toHaveLength(4);
+    expect(segments[2]?.endsWith(".z.csv")).toBe(true);
   });
 
   it("seal closes the open segment; the next append opens a new one; remove deletes loaded files", async () => {
@@ -192,26 +193,45 @@ describe("write-ahead log", () => {
     expect(after.at(-1)?.path).toBe(join(dir, "000000000009.csv"));
   });
 
-  it("reopening after a crash keeps what an open pre-zeroed segment holds and drops an unused one", async () => {
+  it("reopening after a crash keeps what an open zero-filled segment holds and drops an unused one", async () => {
     const dir = freshDir();
     const crashed = await WriteAheadLog.open(dir, 100_000_000);
-    await crashed.append(record(1), 1);
-    await crashed.append(record(2), 1);
-    await (crashed as unknown as { next: Promise<unknown> }).next;
-    // Never sealed nor closed, as after a kill: the open segment ends in zeros, and the one
-    // prepared next holds only zeros. A torn round's start also reached the file.
-    const [open, prepared] = readdirSync(dir).sort();
-    const path = join(dir, open as string);
-    const data = readFileSync(path);
+    const prepared = () => (crashed as unknown as { next: Promise<unknown> }).next;
+    for (let i = 1; i <= 20; i++) await crashed.append(record(i), 1);
+    await crashed.seal();
+    await crashed.append(record(21), 1);
+    await crashed.seal();
+    await crashed.append(record(22), 1);
+    await crashed.append(record(23), 1);
+    await prepared();
+    // Never sealed nor closed, as after a kill: the open segment (3) ends in zeros, and the one
+    // prepared next (4) is empty. A torn round reached the file with a page left unwritten: its
+    // start, zeros, and then more of it.
+    const names = readdirSync(dir).sort();
+    expect(names).toHaveLength(4);
+    const open = join(dir, names[2] as string);
+    expect(open.endsWith(".z.csv")).toBe(true);
+    const data = readFileSync(open);
     const end = data.indexOf(0);
-    data.write(record(3).slice(0, 30), end);
-    writeFileSync(path, data);
-    expect(statSync(join(dir, prepared as string)).size).toBe(SEGMENT_PREALLOCATED_BYTES);
+    data.write(record(24).slice(0, 30), end);
+    data.write(record(25), end + 8192);
+    writeFileSync(open, data);
     const wal = await WriteAheadLog.open(dir, 100_000_000);
     const segments = await wal.seal();
-    expect(segments.map((s) => s.path)).toEqual([path]);
-    expect(readFileSync(path, "utf8")).toBe(record(1) + record(2));
-    expect(existsSync(join(dir, prepared as string))).toBe(false);
+    expect(segments.map((s) => s.path)).toEqual(names.slice(0, 3).map((n) => join(dir, n)));
+    expect(readFileSync(open, "utf8")).toBe(record(22) + record(23));
+    expect(existsSync(join(dir, names[3] as string))).toBe(false);
+  });
+
+  it("keeps a NUL character that a segment of an earlier version holds", async () => {
+    const dir = freshDir();
+    // Before zero-filled segments, a NUL character was written as is.
+    const earlier = `${record(1).slice(0, -1)}\u0000x\n${record(2)}`;
+    writeFileSync(join(dir, "000000000003.csv"), earlier);
+    const wal = await WriteAheadLog.open(dir, 100_000_000);
+    const [segment] = await wal.seal();
+    expect(segment?.bytes).toBe(Buffer.byteLength(earlier));
+    expect(readFileSync(join(dir, "000000000003.csv"), "utf8")).toBe(earlier);
   });
 
   it("refuses appends after close", async () => {

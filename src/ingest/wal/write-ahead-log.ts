@@ -8,13 +8,16 @@
  * them. On start every segment left on disk is sealed again: the store deduplicates by event
  * id, so replaying a segment that was already loaded is harmless.
  *
- * Segments are created ahead of use, and while rounds are small they are filled with zeros
- * (as PostgreSQL does its WAL files): a synchronous write into blocks that already hold data
- * changes no file metadata, so it flushes only its own pages, whereas an append that grows the
- * file also waits for a journal commit (ext4), which under load waits for whatever the store
- * has written meanwhile. Records hold no NUL byte (event-csv.ts), so the first one marks where
- * the written part ends; sealing cuts the zeros off. Large rounds (many events per request)
- * share one commit among many events, and zero-filling cost them more than it saved.
+ * Segments are created ahead of use. After a segment that took many small rounds, the next is
+ * filled with zeros for about as much (as PostgreSQL does its WAL files): a synchronous write
+ * into blocks that already hold data changes no file metadata, so it flushes only its own
+ * pages, whereas an append that grows the file also waits for a journal commit (ext4), which
+ * under load waits for whatever the store has written meanwhile. Large rounds (many events per
+ * request) share one commit among many events, and zero-filling cost them more than it saved;
+ * a few rounds (light traffic) are not worth writing megabytes of zeros for. Such a segment is
+ * named `*.z.csv`: its records hold no NUL byte (event-csv.ts), so the first one marks where
+ * its data ends. Sealing cuts the zeros off. The cap counts records, not zeros (at most two
+ * segments' worth of zeros are on disk besides).
  */
 import { constants, mkdirSync, readdirSync, readFileSync, truncateSync } from "node:fs";
 import { type FileHandle, link, mkdir, open, unlink } from "node:fs/promises";
@@ -43,7 +46,8 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
-const SEGMENT_NAME = /^(\d{12})\.csv$/;
+/** `NNNNNNNNNNNN.csv`, or `NNNNNNNNNNNN.z.csv` for a segment written into zeros. */
+const SEGMENT_NAME = /^(\d{12})(\.z)?\.csv$/;
 
 /** A staging buffer's first size; it grows by doubling when a round holds more. */
 const STAGING_BYTES = 1024 * 1024;
@@ -57,17 +61,19 @@ const STAGING_KEPT_BYTES = 8 * 1024 * 1024;
 const SEGMENT_FLAGS = constants.O_WRONLY | constants.O_DSYNC;
 
 /**
- * The zeros a new segment is given, about one segment at the batch writer's default size
- * (16,384 events of ~700 bytes); what a segment holds beyond it is appended.
+ * At most this many zeros for a new segment, about one segment at the batch writer's default
+ * size (16,384 events of ~700 bytes); what a segment holds beyond them is appended.
  */
 export const SEGMENT_PREALLOCATED_BYTES = 16 * 1024 * 1024;
-const ZEROS = Buffer.alloc(1024 * 1024);
+const MIB = 1024 * 1024;
+const ZEROS = Buffer.alloc(MIB);
 /**
- * The next segment is zero-filled when the last one's rounds averaged less than this. With
- * single-event requests (~15 KiB rounds) it raised acknowledged events/s by ~5%; with 50-event
- * requests (~350 KiB rounds) it lowered them by ~4%.
+ * The next segment is zero-filled when the last one took at least MANY_ROUNDS rounds that
+ * averaged less than SMALL_ROUND_BYTES. With single-event requests (~15 KiB rounds) it raised
+ * acknowledged events/s by ~5%; with 50-event requests (~350 KiB rounds) it lowered them by ~4%.
  */
 const SMALL_ROUND_BYTES = 64 * 1024;
+const MANY_ROUNDS = 16;
 
 interface PreparedSegment {
   path: string;
@@ -81,8 +87,8 @@ export class WriteAheadLog {
   private next: Promise<PreparedSegment> | null = null;
   /** Writes to the open segment so far. */
   private rounds = 0;
-  /** Whether the next segment is zero-filled: the last one's rounds were small. */
-  private zeroFill = true;
+  /** The zeros the next segment is given (see SMALL_ROUND_BYTES); none until a segment closes. */
+  private preallocate = 0;
   private nextSequence = 1;
   private readonly sealed: Segment[] = [];
   /**
@@ -119,7 +125,7 @@ export class WriteAheadLog {
       .sort();
     for (const name of names) {
       const path = join(dir, name);
-      const bytes = truncateTornTail(path);
+      const bytes = truncateTornTail(path, SEGMENT_NAME.exec(name)?.[2] !== undefined);
       if (bytes === 0) await unlink(path);
       else wal.sealed.push({ path, bytes, events: -1 });
       wal.nextSequence = Number(SEGMENT_NAME.exec(name)?.[1]) + 1;
@@ -222,13 +228,17 @@ export class WriteAheadLog {
 
   /** Truncates the open segment to its acknowledged bytes and closes it (sealed if not empty). */
   private async abandonSegment(segment: Segment): Promise<void> {
+    let cut = false;
     try {
       await this.file?.truncate(segment.bytes);
+      cut = true;
       await this.file?.close();
     } catch {
-      // The file may be unusable (disk gone); recovery at the next start cuts torn records.
+      // The file may be unusable (disk gone). Not cut, it is left to the recovery at the next
+      // start, which cuts torn records (and zeros): loaded now, it would hand them to the store.
     }
-    if (segment.bytes > 0) this.sealed.push(segment);
+    if (!cut) await this.file?.close().catch(() => {});
+    else if (segment.bytes > 0) this.sealed.push(segment);
     else await unlink(segment.path).catch(() => {});
     this.current = null;
     this.file = null;
@@ -247,7 +257,7 @@ export class WriteAheadLog {
 
   /** Starts preparing the segment after the open one; a failure is met by the next open. */
   private prepareNext(): void {
-    const next = this.prepareSegment(this.zeroFill ? SEGMENT_PREALLOCATED_BYTES : 0);
+    const next = this.prepareSegment(this.preallocate);
     next.catch(() => {
       if (this.next === next) this.next = null;
     });
@@ -255,11 +265,14 @@ export class WriteAheadLog {
   }
 
   /** A new segment file of `preallocate` zeros, durable with its directory entry. */
-  private async prepareSegment(preallocate = SEGMENT_PREALLOCATED_BYTES): Promise<PreparedSegment> {
-    const path = join(this.dir, `${String(this.nextSequence++).padStart(12, "0")}.csv`);
+  private async prepareSegment(preallocate = 0): Promise<PreparedSegment> {
+    const sequence = String(this.nextSequence++).padStart(12, "0");
+    const path = join(this.dir, `${sequence}${preallocate > 0 ? ".z" : ""}.csv`);
     let file: FileHandle | null = null;
+    let created = false;
     try {
       const filling = await open(path, "wx", 0o600);
+      created = true;
       try {
         for (let at = 0; at < preallocate; at += ZEROS.length)
           await filling.write(ZEROS, 0, ZEROS.length, at);
@@ -277,9 +290,10 @@ export class WriteAheadLog {
       }
       return { path, file };
     } catch (error) {
-      // Nothing was written to it: the next round prepares a fresh segment.
+      // Nothing was written to it: the next round prepares a fresh segment. (A file of that
+      // name that was there already is not ours to delete.)
       await file?.close().catch(() => {});
-      await unlink(path).catch(() => {});
+      if (created) await unlink(path).catch(() => {});
       throw error;
     }
   }
@@ -287,7 +301,11 @@ export class WriteAheadLog {
   /** Closes the open segment, cutting off its unused zeros (sealed if not empty). */
   private async closeSegment(): Promise<void> {
     if (!this.current || !this.file) return;
-    if (this.rounds > 0) this.zeroFill = this.current.bytes / this.rounds < SMALL_ROUND_BYTES;
+    const small = this.current.bytes / this.rounds < SMALL_ROUND_BYTES;
+    this.preallocate =
+      this.rounds >= MANY_ROUNDS && small
+        ? Math.min(SEGMENT_PREALLOCATED_BYTES, Math.ceil((this.current.bytes * 1.25) / MIB) * MIB)
+        : 0;
     await this.file.truncate(this.current.bytes);
     await this.file.close();
     if (this.current.bytes > 0) this.sealed.push(this.current);
@@ -355,15 +373,21 @@ export class WriteAheadLog {
 
   /** Seals what is open and refuses further appends. */
   async close(): Promise<Segment[]> {
-    const remaining = await this.seal();
+    // Refused from now on: an append taken while closing would open the prepared segment that
+    // is about to be deleted.
     this.closed = true;
+    const remaining = await this.seal();
     // The prepared segment holds nothing; a crash before this leaves it for recovery to drop.
-    const next = await this.next?.catch(() => null);
-    this.next = null;
-    if (next) {
-      await next.file.close();
-      await unlink(next.path);
-    }
+    const releasing = this.chain.then(async () => {
+      const next = await this.next?.catch(() => null);
+      this.next = null;
+      if (next) {
+        await next.file.close();
+        await unlink(next.path);
+      }
+    });
+    this.chain = releasing.catch(() => {});
+    await releasing;
     return remaining;
   }
 }
@@ -372,9 +396,9 @@ export class WriteAheadLog {
  * A crash can leave a torn record at a segment's end (a write that was never acknowledged).
  * Cut the file back to its last whole record so the loader sees only whole events.
  */
-function truncateTornTail(path: string): number {
+function truncateTornTail(path: string, zeroEnded: boolean): number {
   const data = readFileSync(path);
-  const keep = completeRecordsLength(data);
+  const keep = completeRecordsLength(data, { zeroEnded });
   if (keep !== data.length) truncateSync(path, keep);
   return keep;
 }
