@@ -148,51 +148,45 @@ export async function ensureRollups(
 }
 
 /**
- * Adds the events of table `batch` (just inserted into `events`) to every rollup, inside the
- * caller's transaction.
+ * The statements that add the events of table `batch` (just inserted into `events`) to every
+ * rollup, inside the caller's transaction.
  */
-export async function refreshRollups(
-  connection: DuckDBConnection,
-  tables: readonly RollupTable[],
-  batch: string,
-): Promise<void> {
-  for (const t of tables) {
-    await connection.run(`CREATE OR REPLACE TEMP TABLE rollup_delta AS ${aggregateOf(t, batch)}`);
-    // Only buckets at or after the batch's earliest can match: passed as a value, so that the
-    // scan skips older row groups by their min/max.
-    let recent = "";
-    const params: string[] = [];
-    if (t.bucket) {
-      const earliest = await connection.runAndReadAll(
-        `SELECT strftime(min(${t.bucket}), '%Y-%m-%d %H:%M:%S.%f') FROM rollup_delta`,
+export function refreshRollups(tables: readonly RollupTable[], batch: string): string[] {
+  return [
+    ...tables.flatMap((t) => {
+      const statements = [`CREATE OR REPLACE TEMP TABLE rollup_delta AS ${aggregateOf(t, batch)}`];
+      // Only buckets at or after the batch's earliest can match. A variable is a constant to
+      // the planner, so the scan skips older row groups by their min/max (NULL for an empty
+      // batch, which matches nothing).
+      let recent = "";
+      if (t.bucket) {
+        statements.push(
+          `SET VARIABLE glimpse_rollup_since = (SELECT min(${t.bucket}) FROM rollup_delta)`,
+        );
+        recent = ` AND r.${t.bucket} >= getvariable('glimpse_rollup_since')`;
+      }
+      const same = t.keys
+        .map((k) => `r.${k.column} IS NOT DISTINCT FROM d.${k.column}`)
+        .join(" AND ");
+      if (t.values.length) {
+        const merged = t.values.map((v) => {
+          const [a, b] = [`r.${v.column}`, `d.${v.column}`];
+          if (v.merge === "sum")
+            return `${v.column} = CASE WHEN ${a} IS NULL THEN ${b} WHEN ${b} IS NULL THEN ${a} ELSE ${a} + ${b} END`;
+          return `${v.column} = ${v.merge === "min" ? "least" : "greatest"}(${a}, ${b})`;
+        });
+        statements.push(
+          `UPDATE ${t.table} AS r SET ${merged.join(", ")} FROM rollup_delta AS d WHERE ${same}${recent}`,
+        );
+      }
+      statements.push(
+        `INSERT INTO ${t.table} SELECT d.* FROM rollup_delta AS d
+         ANTI JOIN (SELECT * FROM ${t.table} AS r WHERE TRUE${recent}) AS r ON ${same}`,
       );
-      const since = earliest.getRows()[0]?.[0];
-      if (since === null || since === undefined) continue; // an empty batch
-      recent = ` AND r.${t.bucket} >= CAST($1 AS TIMESTAMP)`;
-      params.push(String(since));
-    }
-    const same = t.keys
-      .map((k) => `r.${k.column} IS NOT DISTINCT FROM d.${k.column}`)
-      .join(" AND ");
-    if (t.values.length) {
-      const merged = t.values.map((v) => {
-        const [a, b] = [`r.${v.column}`, `d.${v.column}`];
-        if (v.merge === "sum")
-          return `${v.column} = CASE WHEN ${a} IS NULL THEN ${b} WHEN ${b} IS NULL THEN ${a} ELSE ${a} + ${b} END`;
-        return `${v.column} = ${v.merge === "min" ? "least" : "greatest"}(${a}, ${b})`;
-      });
-      await connection.run(
-        `UPDATE ${t.table} AS r SET ${merged.join(", ")} FROM rollup_delta AS d WHERE ${same}${recent}`,
-        params,
-      );
-    }
-    await connection.run(
-      `INSERT INTO ${t.table} SELECT d.* FROM rollup_delta AS d
-       ANTI JOIN (SELECT * FROM ${t.table} AS r WHERE TRUE${recent}) AS r ON ${same}`,
-      params,
-    );
-  }
-  await connection.run("DROP TABLE IF EXISTS rollup_delta");
+      return statements;
+    }),
+    "DROP TABLE IF EXISTS rollup_delta",
+  ];
 }
 
 /** Removes a project's rows from every rollup (inside the caller's transaction). */

@@ -17,6 +17,7 @@
  * recomputes it for the users whose sessions it touched.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { script } from "./duckdb-database.js";
 
 export const SESSIONS_TABLE = "sessions_rollup";
 
@@ -104,16 +105,16 @@ function merged(a: string, b: string): string {
 }
 
 /**
- * Merges the events of table `batch` into the rollup rows of their sessions: the batch's
+ * The statements that merge the events of table `batch` into the rollup rows of their sessions: the batch's
  * per-session aggregates (over all its events, and over its human ones) are merged with the
  * stored rows of those sessions, which are then replaced. A load thus reads its own events and
  * the rows of the sessions it touches, however long ago those sessions started.
  */
-async function mergeSessionsOf(connection: DuckDBConnection, batch: string): Promise<void> {
+function mergeSessionsOf(batch: string): string[] {
   // The `humans` aggregate of a session without bot events in the batch is its `all` one;
   // only sessions with bots in the batch are aggregated again over their human events.
   const values = VALUE_COLUMNS.join(", ");
-  await connection.run(
+  return [
     `CREATE OR REPLACE TEMP TABLE session_delta AS
      WITH every AS MATERIALIZED (
        SELECT project_id, session_id, bool_or(is_bot) AS has_bots, ${AGGREGATES}
@@ -128,10 +129,8 @@ async function mergeSessionsOf(connection: DuckDBConnection, batch: string): Pro
      SELECT project_id, session_id, FALSE, FALSE, ${values} FROM every WHERE NOT has_bots
      UNION ALL
      SELECT project_id, session_id, FALSE, FALSE, ${values} FROM humans`,
-  );
-  // The stored rows of those sessions, as an `all` and a `humans` aggregate: a row serving
-  // both scans (a session without bots so far) stands for each.
-  await connection.run(
+    // The stored rows of those sessions, as an `all` and a `humans` aggregate: a row serving
+    // both scans (a session without bots so far) stands for each.
     `CREATE OR REPLACE TEMP TABLE session_stored AS
      WITH rows AS (
        SELECT r.* FROM ${SESSIONS_TABLE} r
@@ -140,14 +139,10 @@ async function mergeSessionsOf(connection: DuckDBConnection, batch: string): Pro
      FROM rows WHERE for_all
      UNION ALL
      SELECT project_id, session_id, FALSE, FALSE, ${values} FROM rows WHERE for_humans`,
-  );
-  await connection.run(
     `DELETE FROM ${SESSIONS_TABLE} r USING session_stored s
      WHERE r.project_id = s.project_id AND r.session_id = s.session_id`,
-  );
-  // A session with bot events has an `all` row and (with human events) a `humans` row; one
-  // without has one row serving both.
-  await connection.run(
+    // A session with bot events has an `all` row and (with human events) a `humans` row; one
+    // without has one row serving both.
     `CREATE OR REPLACE TEMP TABLE session_merged AS
      WITH m AS (
        SELECT COALESCE(s.project_id, d.project_id) AS project_id,
@@ -164,22 +159,18 @@ async function mergeSessionsOf(connection: DuckDBConnection, batch: string): Pro
        ${VALUE_COLUMNS.map((c) => `m.${c}`).join(", ")}
      FROM m JOIN bots b ON m.project_id = b.project_id AND m.session_id = b.session_id
      WHERE m.for_all OR b.has_bots`,
-  );
-  // New user keys get the next numbers.
-  await connection.run(
+    // New user keys get the next numbers.
     `INSERT INTO ${USERS_TABLE}
      SELECT n.project_id, n.user_key,
        (SELECT COALESCE(max(user_num), 0) FROM ${USERS_TABLE}) + row_number() OVER ()
      FROM (SELECT DISTINCT project_id, user_key FROM session_merged WHERE user_key IS NOT NULL) n
      ANTI JOIN ${USERS_TABLE} u ON n.project_id = u.project_id AND n.user_key = u.user_key`,
-  );
-  await connection.run(
     `INSERT INTO ${SESSIONS_TABLE} (project_id, session_id, for_humans, for_all, ${values}, user_num)
      SELECT m.project_id, m.session_id, m.for_humans, m.for_all,
        ${VALUE_COLUMNS.map((c) => `m.${c}`).join(", ")}, u.user_num
      FROM session_merged m
      LEFT JOIN ${USERS_TABLE} u ON m.project_id = u.project_id AND m.user_key = u.user_key`,
-  );
+  ];
 }
 
 /**
@@ -217,9 +208,9 @@ export async function ensureSessionsRollup(connection: DuckDBConnection): Promis
     await connection.run(`DROP TABLE IF EXISTS ${USERS_TABLE}`);
     await connection.run(SESSIONS_DDL);
     await connection.run(USERS_DDL);
-    await mergeSessionsOf(connection, "events");
-    await connection.run(markFirstSessions(SESSIONS_TABLE));
-    await dropScratch(connection);
+    await connection.run(
+      script([...mergeSessionsOf("events"), markFirstSessions(SESSIONS_TABLE), ...dropScratch()]),
+    );
     await connection.run("COMMIT");
   } catch (error) {
     await connection.run("ROLLBACK").catch(() => {});
@@ -227,29 +218,28 @@ export async function ensureSessionsRollup(connection: DuckDBConnection): Promis
   }
 }
 
-async function dropScratch(connection: DuckDBConnection): Promise<void> {
-  for (const table of ["session_delta", "session_stored", "session_merged", "touched_users"])
-    await connection.run(`DROP TABLE IF EXISTS ${table}`);
+function dropScratch(): string[] {
+  return ["session_delta", "session_stored", "session_merged", "touched_users"].map(
+    (table) => `DROP TABLE IF EXISTS ${table}`,
+  );
 }
 
 /**
- * Adds the events in table `batch` (just inserted into `events`) to the rollup, inside the
- * caller's transaction, and recomputes the first-session flags of the users whose sessions
- * it touched (before and after: a session's user key can change when an earlier event
- * arrives).
+ * The statements that add the events in table `batch` (just inserted into `events`) to the
+ * rollup, inside the caller's transaction, and recompute the first-session flags of the users
+ * whose sessions it touched (before and after: a session's user key can change when an
+ * earlier event arrives).
  */
-export async function refreshSessions(connection: DuckDBConnection, batch: string): Promise<void> {
-  await mergeSessionsOf(connection, batch);
-  // The users of those sessions' rows before the merge (session_stored) and after it
-  // (session_merged): the scratch tables hold them, so the rollup is not scanned for them.
-  await connection.run(
+export function refreshSessions(batch: string): string[] {
+  return [
+    ...mergeSessionsOf(batch),
+    // The users of those sessions' rows before the merge (session_stored) and after it
+    // (session_merged): the scratch tables hold them, so the rollup is not scanned for them.
     `CREATE OR REPLACE TEMP TABLE touched_users AS
      SELECT DISTINCT project_id, user_key FROM (
        SELECT project_id, user_key FROM session_stored
        UNION ALL SELECT project_id, user_key FROM session_merged)
      WHERE user_key IS NOT NULL`,
-  );
-  await connection.run(
     markFirstSessions(`(
       SELECT s.* FROM ${SESSIONS_TABLE} s
       SEMI JOIN touched_users u ON s.project_id = u.project_id AND s.user_key = u.user_key
@@ -257,8 +247,8 @@ export async function refreshSessions(connection: DuckDBConnection, batch: strin
       SELECT s.* FROM ${SESSIONS_TABLE} s
       SEMI JOIN session_delta d ON s.project_id = d.project_id AND s.session_id = d.session_id
       WHERE s.user_key IS NULL) AS scope`),
-  );
-  await dropScratch(connection);
+    ...dropScratch(),
+  ];
 }
 
 export async function deleteProjectSessions(

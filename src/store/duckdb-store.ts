@@ -18,7 +18,7 @@ import {
 } from "../events/event.js";
 import { eventToCsv } from "../events/event-csv.js";
 import { builtInModel } from "../query/model/load-model.js";
-import { type DuckDb, FatalWatch, sqlString } from "./duckdb-database.js";
+import { type DuckDb, FatalWatch, script, sqlString } from "./duckdb-database.js";
 import {
   deleteProjectRollups,
   ensureRollups,
@@ -118,46 +118,43 @@ export class DuckDbStore implements Store {
     return this.transaction((writer) => this.load(writer, paths), { threads: 1 });
   }
 
+  /** The load as one script (see `script`): one trip to DuckDB however many statements. */
   private async load(writer: DuckDBConnection, paths: readonly string[]): Promise<number> {
-    await writer.run(
-      `CREATE OR REPLACE TEMP TABLE incoming AS
-       SELECT ${selectList} FROM ${readCsv(paths)}
-       WHERE event_id IS NOT NULL AND project_id IS NOT NULL`,
+    const result = await writer.runAndReadAll(
+      script([
+        `CREATE OR REPLACE TEMP TABLE incoming AS
+         SELECT ${selectList} FROM ${readCsv(paths)}
+         WHERE event_id IS NOT NULL AND project_id IS NOT NULL`,
+        // One of each event id: a replayed or re-sent event can be in the batch twice. Finding
+        // the rare duplicates by their two key columns costs a fraction of DISTINCT ON over the
+        // whole row, which kept the first value of every other column.
+        `DELETE FROM incoming i USING (
+           SELECT project_id, event_id, min(rowid) AS kept FROM incoming
+           GROUP BY project_id, event_id HAVING count(*) > 1) d
+         WHERE i.project_id = d.project_id AND i.event_id = d.event_id AND i.rowid <> d.kept`,
+        // Events of a project deleted after they were collected (see DELETED_DDL).
+        `DELETE FROM incoming i USING deleted_projects d
+         WHERE i.project_id = d.project_id AND i.collector_tstamp <= d.deleted_at`,
+        // Drop what is already stored. The look-back starts from the batch's earliest collection
+        // time, a variable: the planner takes it as a constant (a subquery here would turn into
+        // a nested-loop join), so the join probes a recent slice of the table and builds its
+        // hash table on the small batch.
+        `SET VARIABLE glimpse_since = (
+           SELECT min(collector_tstamp) - INTERVAL ${DEDUP_WINDOW_MS} MILLISECOND FROM incoming)`,
+        `DELETE FROM incoming i USING (
+           SELECT e.project_id, e.event_id FROM events e
+           JOIN incoming n ON e.event_id = n.event_id AND e.project_id = n.project_id
+           WHERE e.collector_tstamp >= getvariable('glimpse_since')) stored
+         WHERE i.event_id = stored.event_id AND i.project_id = stored.project_id`,
+        `INSERT INTO events (${columnList}) SELECT * FROM incoming`,
+        ...refreshSessions("incoming"),
+        ...refreshRollups(this.rollups, "incoming"),
+        "SET VARIABLE glimpse_loaded = (SELECT count(*) FROM incoming)",
+        "DROP TABLE incoming",
+        "SELECT getvariable('glimpse_loaded')",
+      ]),
     );
-    // One of each event id: a replayed or re-sent event can be in the batch twice. Finding the
-    // rare duplicates by their two key columns costs a fraction of DISTINCT ON over the whole
-    // row, which kept the first value of every other column.
-    await writer.run(
-      `DELETE FROM incoming i USING (
-         SELECT project_id, event_id, min(rowid) AS kept FROM incoming
-         GROUP BY project_id, event_id HAVING count(*) > 1) d
-       WHERE i.project_id = d.project_id AND i.event_id = d.event_id AND i.rowid <> d.kept`,
-    );
-    // Events of a project deleted after they were collected (see DELETED_DDL).
-    await writer.run(
-      `DELETE FROM incoming i USING deleted_projects d
-       WHERE i.project_id = d.project_id AND i.collector_tstamp <= d.deleted_at`,
-    );
-    // Drop what is already stored. The look-back starts from the batch's earliest collection
-    // time, passed as a value (a subquery here would turn into a nested-loop join), so the
-    // join probes a recent slice of the table and builds its hash table on the small batch.
-    const earliest = await writer.runAndReadAll(
-      "SELECT epoch_ms(min(collector_tstamp)) FROM incoming",
-    );
-    const since = Number(earliest.getRows()[0]?.[0] ?? 0) - DEDUP_WINDOW_MS;
-    await writer.run(
-      `DELETE FROM incoming i USING (
-         SELECT e.project_id, e.event_id FROM events e
-         JOIN incoming n ON e.event_id = n.event_id AND e.project_id = n.project_id
-         WHERE e.collector_tstamp >= make_timestamp($1::BIGINT * 1000)) stored
-       WHERE i.event_id = stored.event_id AND i.project_id = stored.project_id`,
-      [since],
-    );
-    const result = await writer.run(`INSERT INTO events (${columnList}) SELECT * FROM incoming`);
-    await refreshSessions(writer, "incoming");
-    await refreshRollups(writer, this.rollups, "incoming");
-    await writer.run("DROP TABLE incoming");
-    return Number(result.rowsChanged);
+    return Number(result.getRows()[0]?.[0] ?? 0);
   }
 
   async insertEvents(events: readonly StoredEvent[]): Promise<void> {
@@ -165,15 +162,17 @@ export class DuckDbStore implements Store {
     const file = join(tmpdir(), `glimpse-bulk-${randomUUID()}.csv`);
     await writeFile(file, events.map(eventToCsv).join(""), { mode: 0o600 });
     try {
-      await this.transaction(async (writer) => {
-        await writer.run(
-          `CREATE OR REPLACE TEMP TABLE inserted AS SELECT ${selectList} FROM ${readCsv([file])}`,
-        );
-        await writer.run(`INSERT INTO events (${columnList}) SELECT * FROM inserted`);
-        await refreshSessions(writer, "inserted");
-        await refreshRollups(writer, this.rollups, "inserted");
-        await writer.run("DROP TABLE inserted");
-      });
+      await this.transaction((writer) =>
+        writer.run(
+          script([
+            `CREATE OR REPLACE TEMP TABLE inserted AS SELECT ${selectList} FROM ${readCsv([file])}`,
+            `INSERT INTO events (${columnList}) SELECT * FROM inserted`,
+            ...refreshSessions("inserted"),
+            ...refreshRollups(this.rollups, "inserted"),
+            "DROP TABLE inserted",
+          ]),
+        ),
+      );
     } finally {
       await rm(file, { force: true });
     }
@@ -191,14 +190,18 @@ export class DuckDbStore implements Store {
     const run = this.writes
       .then(async () => {
         if (this.watch.error) throw this.watch.error;
-        // Set outside the transaction: a failed one refuses every statement until its rollback.
-        if (threads !== undefined) await this.writer.run(`SET threads = ${threads}`);
+        // The thread count is set outside the transaction (a failed one refuses every statement
+        // until its rollback), in the same trips to DuckDB as BEGIN and COMMIT.
+        const set = threads === undefined ? [] : [`SET threads = ${threads}`];
+        const restore = threads === undefined ? [] : [`SET threads = ${this.threads}`];
+        let restored = threads === undefined;
         let failed = false;
         try {
-          await this.writer.run("BEGIN TRANSACTION");
+          await this.writer.run(script([...set, "BEGIN TRANSACTION"]));
           try {
             const result = await work(this.writer);
-            await this.writer.run("COMMIT");
+            await this.writer.run(script(["COMMIT", ...restore]));
+            restored = true;
             return result;
           } catch (error) {
             failed = true;
@@ -208,8 +211,8 @@ export class DuckDbStore implements Store {
         } finally {
           // A failed restore must not hide why the transaction failed. After a commit it fails
           // the call: a load retried after it finds its events stored.
-          if (threads !== undefined) {
-            await this.writer.run(`SET threads = ${this.threads}`).catch((error: unknown) => {
+          if (!restored) {
+            await this.writer.run(script(restore)).catch((error: unknown) => {
               if (!failed) throw error;
             });
           }
