@@ -18,7 +18,7 @@ import {
 } from "../events/event.js";
 import { eventToCsv } from "../events/event-csv.js";
 import { builtInModel } from "../query/model/load-model.js";
-import { type DuckDb, FatalWatch, script, sqlString } from "./duckdb-database.js";
+import { type DuckDb, FatalWatch, script, sqlString, VACUUM_TASKS } from "./duckdb-database.js";
 import {
   deleteProjectRollups,
   ensureRollups,
@@ -27,7 +27,7 @@ import {
   rollupTables,
 } from "./duckdb-rollups.js";
 import { deleteProjectSessions, ensureSessionsRollup, refreshSessions } from "./duckdb-sessions.js";
-import type { Row, SqlParam, Store } from "./store.js";
+import { type Row, type SqlParam, type Store, StoreFatalError } from "./store.js";
 
 const SQL_TYPES: Record<ColumnType, string> = {
   string: "VARCHAR",
@@ -187,36 +187,46 @@ export class DuckDbStore implements Store {
     work: (writer: DuckDBConnection) => Promise<T>,
     { threads }: { threads?: number } = {},
   ): Promise<T> {
-    const run = this.writes
-      .then(async () => {
-        if (this.watch.error) throw this.watch.error;
-        // The thread count is set outside the transaction (a failed one refuses every statement
-        // until its rollback), in the same trips to DuckDB as BEGIN and COMMIT.
-        const set = threads === undefined ? [] : [`SET threads = ${threads}`];
-        const restore = threads === undefined ? [] : [`SET threads = ${this.threads}`];
-        let restored = threads === undefined;
-        let failed = false;
+    return this.serially(async () => {
+      // The thread count is set outside the transaction (a failed one refuses every statement
+      // until its rollback), in the same trips to DuckDB as BEGIN and COMMIT.
+      const set = threads === undefined ? [] : [`SET threads = ${threads}`];
+      const restore = threads === undefined ? [] : [`SET threads = ${this.threads}`];
+      let restored = threads === undefined;
+      let failed = false;
+      try {
+        await this.writer.run(script([...set, "BEGIN TRANSACTION"]));
         try {
-          await this.writer.run(script([...set, "BEGIN TRANSACTION"]));
-          try {
-            const result = await work(this.writer);
-            await this.writer.run(script(["COMMIT", ...restore]));
-            restored = true;
-            return result;
-          } catch (error) {
-            failed = true;
-            await this.writer.run("ROLLBACK").catch(() => {});
-            throw error;
-          }
-        } finally {
-          // A failed restore must not hide why the transaction failed. After a commit it fails
-          // the call: a load retried after it finds its events stored.
-          if (!restored) {
-            await this.writer.run(script(restore)).catch((error: unknown) => {
-              if (!failed) throw error;
-            });
-          }
+          const result = await work(this.writer);
+          await this.writer.run(script(["COMMIT", ...restore]));
+          restored = true;
+          return result;
+        } catch (error) {
+          failed = true;
+          await this.writer.run("ROLLBACK").catch(() => {});
+          throw error;
         }
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        // A failed restore must not hide why the transaction failed. After a commit it fails
+        // the call: a load retried after it finds its events stored.
+        if (!restored) {
+          await this.writer.run(script(restore)).catch((error: unknown) => {
+            if (!failed) throw error;
+          });
+        }
+      }
+    });
+  }
+
+  /** Runs `work` on the write connection after every write before it (see `transaction`). */
+  private serially<T>(work: (writer: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.writes
+      .then(() => {
+        if (this.watch.error) throw this.watch.error;
+        return work(this.writer);
       })
       .catch((error: unknown) => {
         throw this.watch.check(error);
@@ -271,6 +281,20 @@ export class DuckDbStore implements Store {
       );
       await deleteProjectSessions(writer, projectId);
       await deleteProjectRollups(writer, this.rollups, projectId);
+    });
+    // The deleted rows stay in the file until their row groups are merged, a few per checkpoint
+    // (see VACUUM_TASKS): a checkpoint now merges up to DuckDB's default, so that a deleted
+    // project's events leave the file. One that cannot run now (another connection is writing)
+    // leaves them to the checkpoints to come.
+    await this.serially(async (writer) => {
+      try {
+        await writer.run(script(["SET max_vacuum_tasks = 100", "CHECKPOINT"]));
+      } catch (error) {
+        // A fatal error stops the store; after any other, later checkpoints merge the rows.
+        if (this.watch.check(error) instanceof StoreFatalError) throw error;
+      } finally {
+        await writer.run(`SET max_vacuum_tasks = ${VACUUM_TASKS}`);
+      }
     });
   }
 
