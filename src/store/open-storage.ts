@@ -4,10 +4,8 @@
  * DATABASE_URL, shared by several service processes; else DuckDB in the data dir).
  */
 import type { Config } from "../config/config.js";
-import { PostgresProjectRepository } from "../projects/postgres-repository.js";
 import { DuckDbProjectRepository, type ProjectRepository } from "../projects/repository.js";
 import { ProjectsWithStorage } from "../projects/store-hooks.js";
-import { ClickHouseStore } from "./clickhouse/clickhouse-store.js";
 import { FatalWatch, openDuckDb } from "./duckdb-database.js";
 import { DuckDbStore } from "./duckdb-store.js";
 import type { Store, StoreFatalError } from "./store.js";
@@ -51,6 +49,9 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
 
     let store: Store;
     if (config.GLIMPSE_STORE === "clickhouse") {
+      // Loaded only when configured, as PostgreSQL's client below: each client library adds
+      // megabytes to every process that never talks to it.
+      const { ClickHouseStore } = await import("./clickhouse/clickhouse-store.js");
       const ch = await ClickHouseStore.open({
         url: config.CLICKHOUSE_URL ?? "",
         databasePrefix: config.CLICKHOUSE_DATABASE_PREFIX,
@@ -71,6 +72,7 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
 
     let repository: ProjectRepository;
     if (config.DATABASE_URL) {
+      const { PostgresProjectRepository } = await import("../projects/postgres-repository.js");
       const pg = await PostgresProjectRepository.open(config.DATABASE_URL);
       closers.push(() => pg.close());
       repository = pg;
