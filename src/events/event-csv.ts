@@ -3,9 +3,9 @@
  * record per event, columns in EVENT_COLUMNS order. CSV rather than JSON lines because it is
  * half the bytes on disk and DuckDB loads it several times faster. Conventions: an empty
  * unquoted field is NULL, `""` is the empty string, text with `"`, `,`, CR or LF is quoted with
- * `"` doubled; timestamps are epoch milliseconds. A record never holds a NUL byte: the log's
- * segments are pre-zeroed files, where the first NUL marks the end of what was written (a NUL
- * character in text is stored as U+FFFD, as an invalid byte sequence would be).
+ * `"` doubled; timestamps are epoch milliseconds. A record never holds a NUL byte: in the log's
+ * zero-filled segments the first NUL marks the end of what was written (a NUL character in
+ * text is stored as U+FFFD, as an invalid byte sequence would be).
  */
 import { EVENT_COLUMN_NAMES, type StoredEvent } from "./event.js";
 

@@ -105,10 +105,11 @@ function merged(a: string, b: string): string {
 }
 
 /**
- * The statements that merge the events of table `batch` into the rollup rows of their sessions: the batch's
- * per-session aggregates (over all its events, and over its human ones) are merged with the
- * stored rows of those sessions, which are then replaced. A load thus reads its own events and
- * the rows of the sessions it touches, however long ago those sessions started.
+ * The statements that merge the events of table `batch` into the rollup rows of their
+ * sessions: the batch's per-session aggregates (over all its events, and over its human ones)
+ * are merged with the stored rows of those sessions, which are then replaced. A load thus reads
+ * its own events and the rows of the sessions it touches, however long ago those sessions
+ * started.
  */
 function mergeSessionsOf(batch: string): string[] {
   // The `humans` aggregate of a session without bot events in the batch is its `all` one;

@@ -187,7 +187,7 @@ export class DuckDbStore implements Store {
     work: (writer: DuckDBConnection) => Promise<T>,
     { threads }: { threads?: number } = {},
   ): Promise<T> {
-    return this.serially(async () => {
+    return this.serially(async (writer) => {
       // The thread count is set outside the transaction (a failed one refuses every statement
       // until its rollback), in the same trips to DuckDB as BEGIN and COMMIT.
       const set = threads === undefined ? [] : [`SET threads = ${threads}`];
@@ -195,15 +195,14 @@ export class DuckDbStore implements Store {
       let restored = threads === undefined;
       let failed = false;
       try {
-        await this.writer.run(script([...set, "BEGIN TRANSACTION"]));
+        await writer.run(script([...set, "BEGIN TRANSACTION"]));
         try {
-          const result = await work(this.writer);
-          await this.writer.run(script(["COMMIT", ...restore]));
+          const result = await work(writer);
+          await writer.run(script(["COMMIT", ...restore]));
           restored = true;
           return result;
         } catch (error) {
-          failed = true;
-          await this.writer.run("ROLLBACK").catch(() => {});
+          await writer.run("ROLLBACK").catch(() => {});
           throw error;
         }
       } catch (error) {
@@ -213,7 +212,7 @@ export class DuckDbStore implements Store {
         // A failed restore must not hide why the transaction failed. After a commit it fails
         // the call: a load retried after it finds its events stored.
         if (!restored) {
-          await this.writer.run(script(restore)).catch((error: unknown) => {
+          await writer.run(script(restore)).catch((error: unknown) => {
             if (!failed) throw error;
           });
         }
