@@ -193,27 +193,32 @@ describe("write-ahead log", () => {
     expect(after.at(-1)?.path).toBe(join(dir, "000000000009.csv"));
   });
 
-  it("writes into a zero-filled segment write back little more than themselves", async () => {
-    // Linux caches a file in folios as large as the writes that filled it, and a synchronous
-    // write writes back whole folios: zeros written 1 MiB at a time made each small append
-    // write 1 MiB. /proc/self/io counts what this process sends to the disk.
-    const written = () =>
-      Number(/write_bytes: (\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1]);
-    const wal = await WriteAheadLog.open(freshDir(), 100_000_000);
-    const next = () => (wal as unknown as { next: Promise<{ path: string }> }).next;
-    for (let i = 1; i <= 20; i++) await wal.append(record(i), 1);
-    await wal.seal();
-    await wal.append(record(21), 1);
-    await next();
-    await wal.seal();
-    await wal.append(record(22), 1);
-    await next();
-    const before = written();
-    for (let i = 23; i < 73; i++) await wal.append(record(i), 1);
-    const perAppend = (written() - before) / 50;
-    expect(perAppend).toBeLessThanOrEqual(64 * 1024);
-    await wal.close();
-  });
+  // Linux caches a file in folios as large as the writes that filled it, and a synchronous
+  // write writes back whole folios: zeros written 1 MiB at a time made each small append write
+  // 1 MiB (ext4, Linux 6.18). /proc/self/io counts what this process sends to the disk; where
+  // it is missing the test cannot run, and on filesystems or kernels without large folios it
+  // passes either way.
+  it.skipIf(!existsSync("/proc/self/io"))(
+    "writes into a zero-filled segment write back little more than themselves",
+    async () => {
+      const written = () =>
+        Number(/write_bytes: (\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1]);
+      const wal = await WriteAheadLog.open(freshDir(), 100_000_000);
+      const next = () => (wal as unknown as { next: Promise<{ path: string }> }).next;
+      for (let i = 1; i <= 20; i++) await wal.append(record(i), 1);
+      await wal.seal();
+      await wal.append(record(21), 1);
+      await next();
+      await wal.seal();
+      await wal.append(record(22), 1);
+      await next();
+      const before = written();
+      for (let i = 23; i < 73; i++) await wal.append(record(i), 1);
+      const perAppend = (written() - before) / 50;
+      expect(perAppend).toBeLessThanOrEqual(64 * 1024);
+      await wal.close();
+    },
+  );
 
   it("reopening after a crash keeps what an open zero-filled segment holds and drops an unused one", async () => {
     const dir = freshDir();

@@ -72,8 +72,11 @@ const MIB = 1024 * 1024;
  * at a time, each ~16 KiB write of the log wrote 1 MiB to the disk (64 times its size).
  */
 const ZEROS = Buffer.alloc(16 * 1024);
-/** Zero-filling writes in flight at once (the thread pool runs them side by side). */
-const ZERO_WRITES = 32;
+/**
+ * Zero-filling writes in flight at once: several run side by side in the thread pool, and
+ * the open segment's synchronous writes, which share the pool, do not queue behind many.
+ */
+const ZERO_WRITES = 8;
 /**
  * The next segment is zero-filled when the last one took at least MANY_ROUNDS rounds that
  * averaged less than SMALL_ROUND_BYTES. With single-event requests (~15 KiB rounds) it raised
