@@ -93,10 +93,11 @@ export async function openDuckDb(dataDir: string, options: DuckDbOptions = {}): 
     temp_directory: `${path}.tmp`,
     // What DuckDB's own log holds (a load's last, partial row group; the rollups' and sessions'
     // changes) stays in memory, uncompressed, until a checkpoint. With events spread over
-    // 10,000 visitors, each load rewrites thousands of sessions rows: at 64 MB the bench
-    // peaked at 925 MB, at 16 MB (DuckDB's default) at 628–648 MB, for ~4% more CPU per event
-    // (with one visitor, the default bench, neither figure moved).
-    checkpoint_threshold: "16MB",
+    // 10,000 visitors, each load rewrites thousands of sessions rows: the bench peaked at
+    // 925 MB with 64 MB, 567–616 MB with 16 MB (DuckDB's default) and 446–486 MB with 4 MB,
+    // storing ~3% fewer events/s; 30 loads of generated traffic peaked at 533 MB instead of 582,
+    // in 4% more time (with one visitor, the default bench, no figure moved).
+    checkpoint_threshold: "4MB",
     // A checkpoint also merges row groups that are small (each load leaves one: its rows past
     // the last full row group) or partly deleted, rewriting their neighbours. With up to 100
     // merges per table and checkpoint (DuckDB's default), 30 loads of generated traffic peaked
