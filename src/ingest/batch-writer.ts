@@ -34,10 +34,10 @@ const QUARANTINE_AFTER = 5;
 const MAX_BACKOFF_MS = 30_000;
 /**
  * At most this much CSV in one load, unless one segment is larger; a load the store has no
- * memory for is split. A load has a fixed cost in the store (its rollups and sessions upkeep),
- * so larger loads land more events per second, but DuckDB holds a load's rows in memory, ~3 KB
- * each. Against 128 MiB, the batched bench landed 61–70k events/s instead of 71–79k, at a
- * peak RSS of 365–381 MB instead of 471–509.
+ * memory for is split. DuckDB holds a load's rows in memory (~0.9 KB each), but a load also has
+ * a fixed cost (its rollups and sessions upkeep, and the small row group it leaves): against
+ * 128 MiB the batched bench peaked ~100 MB lower, and loads of 16 or 24 MiB landed fewer events
+ * per second (62–73k against 86–90k) without lowering the peak.
  */
 const LOAD_BYTES = 48 * 1024 * 1024;
 

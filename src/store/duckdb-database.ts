@@ -46,12 +46,6 @@ export const VACUUM_TASKS = 8;
 const STORAGE_VERSION = "v1.5.0";
 
 /**
- * The embedded database: an in-memory DuckDB instance with the data dir's file attached as
- * every connection's default database. Attaching is the only way to give a file its row group
- * size, and an attached database is the default only for connections that `USE` it; so
- * connections come from `connect`, never from the instance itself.
- */
-/**
  * Statements as one script, run in one call: each call is a trip through the thread pool and
  * back through the event loop, which under load took ~10 ms however little the statement did.
  * DuckDB runs them in order and stops at the first that fails.
@@ -60,6 +54,12 @@ export function script(statements: readonly string[]): string {
   return statements.join(";\n");
 }
 
+/**
+ * The embedded database: an in-memory DuckDB instance with the data dir's file attached as
+ * every connection's default database. Attaching is the only way to give a file its row group
+ * size, and an attached database is the default only for connections that `USE` it; so
+ * connections come from `connect`, never from the instance itself.
+ */
 export class DuckDb {
   constructor(private readonly instance: DuckDBInstance) {}
 

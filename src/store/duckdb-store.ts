@@ -146,15 +146,22 @@ export class DuckDbStore implements Store {
            JOIN incoming n ON e.event_id = n.event_id AND e.project_id = n.project_id
            WHERE e.collector_tstamp >= getvariable('glimpse_since')) stored
          WHERE i.event_id = stored.event_id AND i.project_id = stored.project_id`,
-        `INSERT INTO events (${columnList}) SELECT * FROM incoming`,
-        ...refreshSessions("incoming"),
-        ...refreshRollups(this.rollups, "incoming"),
+        ...this.land("incoming"),
         "SET VARIABLE glimpse_loaded = (SELECT count(*) FROM incoming)",
         "DROP TABLE incoming",
         "SELECT getvariable('glimpse_loaded')",
       ]),
     );
     return Number(result.getRows()[0]?.[0] ?? 0);
+  }
+
+  /** Inserts the rows of temp table `batch` into `events`, the sessions rollup and the rollups. */
+  private land(batch: string): string[] {
+    return [
+      `INSERT INTO events (${columnList}) SELECT * FROM ${batch}`,
+      ...refreshSessions(batch),
+      ...refreshRollups(this.rollups, batch),
+    ];
   }
 
   async insertEvents(events: readonly StoredEvent[]): Promise<void> {
@@ -166,9 +173,7 @@ export class DuckDbStore implements Store {
         writer.run(
           script([
             `CREATE OR REPLACE TEMP TABLE inserted AS SELECT ${selectList} FROM ${readCsv([file])}`,
-            `INSERT INTO events (${columnList}) SELECT * FROM inserted`,
-            ...refreshSessions("inserted"),
-            ...refreshRollups(this.rollups, "inserted"),
+            ...this.land("inserted"),
             "DROP TABLE inserted",
           ]),
         ),

@@ -134,11 +134,12 @@ export class WriteAheadLog {
       .filter((n) => SEGMENT_NAME.test(n))
       .sort();
     for (const name of names) {
+      const [, sequence, zeroFilled] = SEGMENT_NAME.exec(name) ?? [];
       const path = join(dir, name);
-      const bytes = truncateTornTail(path, SEGMENT_NAME.exec(name)?.[2] !== undefined);
+      const bytes = truncateTornTail(path, zeroFilled !== undefined);
       if (bytes === 0) await unlink(path);
       else wal.sealed.push({ path, bytes, events: -1 });
-      wal.nextSequence = Number(SEGMENT_NAME.exec(name)?.[1]) + 1;
+      wal.nextSequence = Number(sequence) + 1;
     }
     return wal;
   }
