@@ -7,6 +7,7 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyEvent, type StoredEvent } from "../../src/events/event.js";
+import { derivedTimestamp } from "../../src/ingest/decode/snowplow.js";
 import { rowsOf } from "./support/run-query.js";
 import { segmentDir, writeSegment } from "./support/segments.js";
 import { type OpenedStore, STORE_KINDS } from "./support/stores.js";
@@ -30,6 +31,17 @@ function event(project: string, id: string, at = T0, title: string | null = null
   e.domain_userid = `${project}-visitor`;
   return e;
 }
+
+/** `e` with the device's creation and sending times (Snowplow's `dtm`, `stm`), as collected. */
+function sentBy(e: StoredEvent, created: number, sent: number): StoredEvent {
+  e.dvce_created_tstamp = created;
+  e.dvce_sent_tstamp = sent;
+  e.derived_tstamp = derivedTimestamp(e.collector_tstamp, created, sent, null);
+  return e;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
 
 const dir = segmentDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +81,48 @@ describe.each(STORE_KINDS)("$name store", (kind) => {
           await store().loadSegments([writeSegment(dir, [event("once", "e3", T0 + 60_000)])]),
         ).toBe(0);
         expect(await count("once")).toBe(50);
+      });
+
+      it("recognizes a client's re-send a day later, with or without device times", async () => {
+        await store().createProject("resend");
+        // Device clocks need not be right: this one is three hours behind ours.
+        const behind = 3 * HOUR;
+        const load = (events: StoredEvent[]) => store().loadSegments([writeSegment(dir, events)]);
+        const steady = () => sentBy(event("resend", "steady", T0), T0 - behind - 1000, T0 - behind);
+        const setBack = () =>
+          sentBy(event("resend", "setback", T0), T0 - behind - 1000, T0 - behind);
+        const offline = () =>
+          // Created three days before it was first sent (an app that was offline).
+          sentBy(event("resend", "offline", T0), T0 - behind - 3 * DAY, T0 - behind);
+        const untimed = () => event("resend", "untimed", T0);
+        expect(await load([steady(), setBack(), offline(), untimed()])).toBe(4);
+
+        const later = T0 + DAY;
+        const resentSteady = sentBy(
+          event("resend", "steady", later),
+          T0 - behind - 1000,
+          later - behind,
+        );
+        // The device's clock was set back half an hour between the two sends.
+        const resentSetBack = sentBy(
+          event("resend", "setback", later),
+          T0 - behind - 1000,
+          later - behind - HOUR / 2,
+        );
+        const resentOffline = sentBy(
+          event("resend", "offline", later),
+          T0 - behind - 3 * DAY,
+          later - behind,
+        );
+        const resentUntimed = event("resend", "untimed", later);
+        // One load per re-send, then all of them with a new event in one batch.
+        for (const resent of [resentSteady, resentSetBack, resentOffline, resentUntimed])
+          expect(await load([resent]), resent.event_id).toBe(0);
+        const fresh = sentBy(event("resend", "fresh", later), later - behind - 500, later - behind);
+        expect(await load([resentSteady, resentSetBack, resentOffline, resentUntimed, fresh])).toBe(
+          1,
+        );
+        expect(await count("resend")).toBe(5);
       });
 
       it("keeps every value as sent, NULL apart from the empty string", async () => {
