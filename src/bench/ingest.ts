@@ -1,12 +1,13 @@
 /**
  * `npm run bench:ingest`: the collector under load, measured from a second process.
  *
- * 1. A bare Node `http` server that only parses the JSON body and answers 200: the ceiling.
+ * 1. A bare Node `http` server that only parses the JSON body and answers 200, with requests of
+ *    1 event and of 50: the ceiling of any collector written in Node on this machine.
  * 2. Glimpse (`glimpse serve` on a fresh data dir) with Snowplow tp2 requests of 1 event, then
  *    of 50 events (every event with its own id, as trackers send them), counting only events
  *    that were acknowledged and then found in DuckDB.
- * Prints events/s, p50/p99 acknowledgement latency, peak RSS of the service, and our
- * single-event req/s as a ratio of the bare server's. `-- --store clickhouse` runs the service
+ * Prints events/s, p50/p99 acknowledgement latency, CPU per event, peak RSS of the service, and
+ * our req/s (single events) and stored events/s (batched) as ratios of the bare server's. `-- --store clickhouse` runs the service
  * on ClickHouse (CLICKHOUSE_URL, or a throwaway server) instead of DuckDB.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -202,6 +203,12 @@ async function main(): Promise<void> {
 
   const bare = await startProcess(["-e", BARE_SERVER], {});
   const bareRun = await load(bare.url, "APPID", 1, CONNECTIONS);
+  // The same server with the batched run's bodies: what parsing them alone costs this machine.
+  const bareCpuBefore = cpuSeconds(bare.child.pid as number);
+  const bareBatched = only === "single" ? null : await load(bare.url, "APPID", 50, CONNECTIONS);
+  const bareCpuPerEvent = bareBatched
+    ? ((cpuSeconds(bare.child.pid as number) - bareCpuBefore) / (bareBatched.requests * 50)) * 1e6
+    : 0;
   bare.child.kill();
 
   const dataDir = mkdtempSync(join(tmpdir(), "glimpse-bench-"));
@@ -231,6 +238,10 @@ async function main(): Promise<void> {
     const row = (name: string, r: Run, eventsPerRequest: number) =>
       `${name.padEnd(28)} ${String(Math.round(r.reqPerSec)).padStart(8)} req/s ${String(Math.round(r.reqPerSec * eventsPerRequest)).padStart(9)} events/s   p50 ${r.p50} ms   p99 ${r.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
     console.log(row("bare node http (1 event)", bareRun, 1));
+    if (bareBatched) {
+      console.log(row("bare node http (50 events)", bareBatched, 50));
+      console.log(`${"".padEnd(28)} bare server CPU ${bareCpuPerEvent.toFixed(1)} µs per event`);
+    }
     // The service's CPU time per request: a figure that other load on the machine disturbs less
     // than req/s does.
     const pid = service.child.pid as number;
@@ -264,6 +275,10 @@ async function main(): Promise<void> {
       console.log(
         `batched: ${acknowledged} events acknowledged, all in ${storeName} ${landedSeconds.toFixed(1)} s after the run began → ${Math.round(acknowledged / landedSeconds)} events/s durable and stored (target ≥ 150000)`,
       );
+      if (bareBatched)
+        console.log(
+          `batched events/s stored vs bare server (50 events): ${(acknowledged / landedSeconds / (bareBatched.reqPerSec * 50)).toFixed(2)}`,
+        );
       if (landed < acknowledged)
         console.log(`WARNING: ${acknowledged - landed} acknowledged events not found in the store`);
       // The service's warnings and errors (pino levels 40 and up), e.g. a failing load.
