@@ -110,6 +110,12 @@ function merged(a: string, b: string): string {
  * are merged with the stored rows of those sessions, which are then replaced. A load thus reads
  * its own events and the rows of the sessions it touches, however long ago those sessions
  * started.
+ *
+ * Session and user ids are random, so nothing prunes a join on them: each one reads the whole
+ * rollup. The stored rows are found once, by session id, with their row ids; they are deleted,
+ * and later flagged, by row id, and a user's sessions are found by the user's number rather
+ * than key. With 1.5M sessions stored, a join on the keys took ~60 ms, one on row ids ~3 ms
+ * and one on user numbers ~12 ms.
  */
 function mergeSessionsOf(batch: string): string[] {
   // The `humans` aggregate of a session without bot events in the batch is its `all` one;
@@ -134,14 +140,15 @@ function mergeSessionsOf(batch: string): string[] {
     // both scans (a session without bots so far) stands for each.
     `CREATE OR REPLACE TEMP TABLE session_stored AS
      WITH rows AS (
-       SELECT r.* FROM ${SESSIONS_TABLE} r
+       SELECT r.rowid AS stored_row, r.* FROM ${SESSIONS_TABLE} r
        SEMI JOIN session_delta d ON r.project_id = d.project_id AND r.session_id = d.session_id)
-     SELECT project_id, session_id, TRUE AS for_all, NOT for_humans AS has_bots, ${values}
+     SELECT stored_row, user_num, project_id, session_id, TRUE AS for_all,
+       NOT for_humans AS has_bots, ${values}
      FROM rows WHERE for_all
      UNION ALL
-     SELECT project_id, session_id, FALSE, FALSE, ${values} FROM rows WHERE for_humans`,
-    `DELETE FROM ${SESSIONS_TABLE} r USING session_stored s
-     WHERE r.project_id = s.project_id AND r.session_id = s.session_id`,
+     SELECT stored_row, user_num, project_id, session_id, FALSE, FALSE, ${values}
+     FROM rows WHERE for_humans`,
+    `DELETE FROM ${SESSIONS_TABLE} WHERE rowid IN (SELECT stored_row FROM session_stored)`,
     // A session with bot events has an `all` row and (with human events) a `humans` row; one
     // without has one row serving both.
     `CREATE OR REPLACE TEMP TABLE session_merged AS
@@ -166,31 +173,37 @@ function mergeSessionsOf(batch: string): string[] {
        (SELECT COALESCE(max(user_num), 0) FROM ${USERS_TABLE}) + row_number() OVER ()
      FROM (SELECT DISTINCT project_id, user_key FROM session_merged WHERE user_key IS NOT NULL) n
      ANTI JOIN ${USERS_TABLE} u ON n.project_id = u.project_id AND n.user_key = u.user_key`,
-    `INSERT INTO ${SESSIONS_TABLE} (project_id, session_id, for_humans, for_all, ${values}, user_num)
-     SELECT m.project_id, m.session_id, m.for_humans, m.for_all,
-       ${VALUE_COLUMNS.map((c) => `m.${c}`).join(", ")}, u.user_num
-     FROM session_merged m
+    `CREATE OR REPLACE TEMP TABLE session_numbered AS
+     SELECT m.*, u.user_num FROM session_merged m
      LEFT JOIN ${USERS_TABLE} u ON m.project_id = u.project_id AND m.user_key = u.user_key`,
+    // A session without a user key is its own first; the others are flagged after.
+    `INSERT INTO ${SESSIONS_TABLE} (project_id, session_id, for_humans, for_all, ${values}, user_num,
+       first_in_humans, first_in_all)
+     SELECT project_id, session_id, for_humans, for_all, ${values}, user_num,
+       CASE WHEN user_key IS NULL THEN TRUE END, CASE WHEN user_key IS NULL THEN TRUE END
+     FROM session_numbered`,
   ];
 }
 
 /**
- * Sets the first-session flags of the rows of `source` (all sessions of some users): as
- * the cube's window, `row_number() OVER (PARTITION BY user_key ORDER BY start_at, session_id)
- * = 1` among the rows of each scan, and TRUE for a session without a user key.
+ * Sets the first-session flags of the rows of `source` (all sessions of some users, with each
+ * row's `rowid` as `stored_row`): as the cube's window, `row_number() OVER (PARTITION BY
+ * user_key ORDER BY start_at, session_id) = 1` among the rows of each scan, and TRUE for a
+ * session without a user key. Only flags that change are written.
  */
 function markFirstSessions(source: string): string {
   const first = (scan: string) =>
     `user_key IS NULL OR (${scan} AND count(*) FILTER (WHERE ${scan}) OVER w = 1)`;
   return `UPDATE ${SESSIONS_TABLE} AS r SET first_in_humans = f.fh, first_in_all = f.fa
     FROM (
-      SELECT project_id, session_id, for_humans, for_all,
-        ${first("for_humans")} AS fh, ${first("for_all")} AS fa
-      FROM ${source}
-      WINDOW w AS (PARTITION BY project_id, user_key ORDER BY start_at, session_id
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) f
-    WHERE r.project_id = f.project_id AND r.session_id = f.session_id
-      AND r.for_humans = f.for_humans AND r.for_all = f.for_all`;
+      SELECT * FROM (
+        SELECT stored_row, first_in_humans, first_in_all,
+          ${first("for_humans")} AS fh, ${first("for_all")} AS fa
+        FROM ${source}
+        WINDOW w AS (PARTITION BY project_id, user_key ORDER BY start_at, session_id
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))
+      WHERE fh IS DISTINCT FROM first_in_humans OR fa IS DISTINCT FROM first_in_all) f
+    WHERE r.rowid = f.stored_row`;
 }
 
 /**
@@ -210,7 +223,11 @@ export async function ensureSessionsRollup(connection: DuckDBConnection): Promis
     await connection.run(SESSIONS_DDL);
     await connection.run(USERS_DDL);
     await connection.run(
-      script([...mergeSessionsOf("events"), markFirstSessions(SESSIONS_TABLE), ...dropScratch()]),
+      script([
+        ...mergeSessionsOf("events"),
+        markFirstSessions(`(SELECT rowid AS stored_row, * FROM ${SESSIONS_TABLE})`),
+        ...dropScratch(),
+      ]),
     );
     await connection.run("COMMIT");
   } catch (error) {
@@ -220,9 +237,13 @@ export async function ensureSessionsRollup(connection: DuckDBConnection): Promis
 }
 
 function dropScratch(): string[] {
-  return ["session_delta", "session_stored", "session_merged", "touched_users"].map(
-    (table) => `DROP TABLE IF EXISTS ${table}`,
-  );
+  return [
+    "session_delta",
+    "session_stored",
+    "session_merged",
+    "session_numbered",
+    "touched_users",
+  ].map((table) => `DROP TABLE IF EXISTS ${table}`);
 }
 
 /**
@@ -235,19 +256,16 @@ export function refreshSessions(batch: string): string[] {
   return [
     ...mergeSessionsOf(batch),
     // The users of those sessions' rows before the merge (session_stored) and after it
-    // (session_merged): the scratch tables hold them, so the rollup is not scanned for them.
+    // (session_numbered), by number: the scratch tables hold them, so the rollup is not scanned
+    // for them. (A session without a user key was flagged when inserted.)
     `CREATE OR REPLACE TEMP TABLE touched_users AS
-     SELECT DISTINCT project_id, user_key FROM (
-       SELECT project_id, user_key FROM session_stored
-       UNION ALL SELECT project_id, user_key FROM session_merged)
-     WHERE user_key IS NOT NULL`,
+     SELECT DISTINCT project_id, user_num FROM (
+       SELECT project_id, user_num FROM session_stored
+       UNION ALL SELECT project_id, user_num FROM session_numbered)
+     WHERE user_num IS NOT NULL`,
     markFirstSessions(`(
-      SELECT s.* FROM ${SESSIONS_TABLE} s
-      SEMI JOIN touched_users u ON s.project_id = u.project_id AND s.user_key = u.user_key
-      UNION ALL
-      SELECT s.* FROM ${SESSIONS_TABLE} s
-      SEMI JOIN session_delta d ON s.project_id = d.project_id AND s.session_id = d.session_id
-      WHERE s.user_key IS NULL) AS scope`),
+      SELECT s.rowid AS stored_row, s.* FROM ${SESSIONS_TABLE} s
+      SEMI JOIN touched_users u ON s.project_id = u.project_id AND s.user_num = u.user_num)`),
     ...dropScratch(),
   ];
 }

@@ -190,6 +190,45 @@ describe("sessions rollup", () => {
     expect([await first("early"), await first("late")]).toEqual([true, true]);
   });
 
+  it("takes the first session over all events from a user's later-loaded bot session, not over human ones", async () => {
+    const { dataDir, store } = await openStore();
+    const at = (minute: number) => Date.UTC(2026, 10, 1, 12, minute);
+    const event = (id: number, session: string, minute: number, bot: boolean): StoredEvent => ({
+      ...emptyEvent("alpha", `00000000-0000-4000-8000-${String(id).padStart(12, "0")}`, at(minute)),
+      session_id: session,
+      domain_userid: "a",
+      is_bot: bot,
+    });
+    const load = async (name: string, events: StoredEvent[]) => {
+      const file = join(dataDir, `${name}.csv`);
+      writeFileSync(file, events.map(eventToCsv).join(""));
+      await store.loadSegments([file]);
+      await expectRollupMatches(store);
+    };
+    await load("human", [event(1, "visit", 10, false)]);
+    // A bot-only session of the same user, earlier: first over all events, not over human ones.
+    await load("bot", [event(2, "crawl", 5, true)]);
+    const flags = await store.query(
+      "SELECT session_id, for_humans, for_all, first_in_humans, first_in_all FROM sessions_rollup ORDER BY session_id",
+    );
+    expect(flags).toEqual([
+      {
+        session_id: "crawl",
+        for_humans: false,
+        for_all: true,
+        first_in_humans: false,
+        first_in_all: true,
+      },
+      {
+        session_id: "visit",
+        for_humans: true,
+        for_all: true,
+        first_in_humans: true,
+        first_in_all: false,
+      },
+    ]);
+  });
+
   it("follows the generator's insert path, a project's deletion and an older database", async () => {
     const first = await openStore();
     const events = shuffled(dataset(), 11);
