@@ -7,8 +7,9 @@
  *    of 50 events (every event with its own id, as trackers send them), counting only events
  *    that were acknowledged and then found in DuckDB.
  * Prints events/s, p50/p99 acknowledgement latency, CPU per event, peak RSS of the service, and
- * our req/s (single events) and stored events/s (batched) as ratios of the bare server's. `-- --store clickhouse` runs the service
- * on ClickHouse (CLICKHOUSE_URL, or a throwaway server) instead of DuckDB.
+ * our req/s (single events) and stored events/s (batched) as ratios of the bare server's.
+ * `-- --store clickhouse` runs the service on ClickHouse (CLICKHOUSE_URL, or a throwaway
+ * server) instead of DuckDB.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

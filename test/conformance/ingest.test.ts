@@ -32,11 +32,22 @@ function event(project: string, id: string, at = T0, title: string | null = null
   return e;
 }
 
-/** `e` with the device's creation and sending times (Snowplow's `dtm`, `stm`), as collected. */
-function sentBy(e: StoredEvent, created: number, sent: number): StoredEvent {
+/**
+ * `e` with the device's creation and sending times (Snowplow's `dtm`, `stm`) and maybe a true
+ * timestamp (`ttm`), its derived time computed as the collector does.
+ */
+function sentBy(
+  e: StoredEvent,
+  created: number,
+  sent: number | null,
+  trueTstamp: number | null = null,
+): StoredEvent {
   e.dvce_created_tstamp = created;
   e.dvce_sent_tstamp = sent;
-  e.derived_tstamp = derivedTimestamp(e.collector_tstamp, created, sent, null);
+  e.derived_tstamp =
+    sent === null
+      ? Math.min(created, e.collector_tstamp)
+      : derivedTimestamp(e.collector_tstamp, created, sent, trueTstamp);
   return e;
 }
 
@@ -83,46 +94,58 @@ describe.each(STORE_KINDS)("$name store", (kind) => {
         expect(await count("once")).toBe(50);
       });
 
-      it("recognizes a client's re-send a day later, with or without device times", async () => {
+      it("recognizes a client's re-send hours or a day later, whatever its device times", async () => {
         await store().createProject("resend");
+        const load = (events: StoredEvent[]) => store().loadSegments([writeSegment(dir, events)]);
         // Device clocks need not be right: this one is three hours behind ours.
         const behind = 3 * HOUR;
-        const load = (events: StoredEvent[]) => store().loadSegments([writeSegment(dir, events)]);
-        const steady = () => sentBy(event("resend", "steady", T0), T0 - behind - 1000, T0 - behind);
-        const setBack = () =>
-          sentBy(event("resend", "setback", T0), T0 - behind - 1000, T0 - behind);
-        const offline = () =>
-          // Created three days before it was first sent (an app that was offline).
-          sentBy(event("resend", "offline", T0), T0 - behind - 3 * DAY, T0 - behind);
-        const untimed = () => event("resend", "untimed", T0);
-        expect(await load([steady(), setBack(), offline(), untimed()])).toBe(4);
-
+        const created = T0 - behind - 1000;
+        const sent = T0 - behind;
         const later = T0 + DAY;
-        const resentSteady = sentBy(
-          event("resend", "steady", later),
-          T0 - behind - 1000,
-          later - behind,
-        );
-        // The device's clock was set back half an hour between the two sends.
-        const resentSetBack = sentBy(
-          event("resend", "setback", later),
-          T0 - behind - 1000,
-          later - behind - HOUR / 2,
-        );
-        const resentOffline = sentBy(
-          event("resend", "offline", later),
-          T0 - behind - 3 * DAY,
-          later - behind,
-        );
-        const resentUntimed = event("resend", "untimed", later);
+        const cases: [string, StoredEvent, StoredEvent][] = [
+          [
+            "steady clock",
+            sentBy(event("resend", "steady", T0), created, sent),
+            sentBy(event("resend", "steady", later), created, later - behind),
+          ],
+          [
+            "clock set back five hours before the re-send",
+            sentBy(event("resend", "setback", T0), created, sent),
+            sentBy(event("resend", "setback", later), created, later - behind - 5 * HOUR),
+          ],
+          [
+            "created three days before it was first sent (offline)",
+            sentBy(event("resend", "offline", T0), created - 3 * DAY, sent),
+            sentBy(event("resend", "offline", later), created - 3 * DAY, later - behind),
+          ],
+          [
+            "a true timestamp ten hours ahead of our clock",
+            sentBy(event("resend", "ttm", T0), created, sent, T0 + 10 * HOUR),
+            sentBy(event("resend", "ttm", later), created, later - behind, T0 + 10 * HOUR),
+          ],
+          [
+            "created ten hours ahead of when it was sent (a clock set back after it)",
+            sentBy(event("resend", "clamped", T0), T0 + 10 * HOUR, T0),
+            sentBy(event("resend", "clamped", T0 + 3 * HOUR), T0 + 10 * HOUR, T0 + 3 * HOUR),
+          ],
+          [
+            "the same request replayed three hours later",
+            sentBy(event("resend", "replayed", T0), created, sent),
+            sentBy(event("resend", "replayed", T0 + 3 * HOUR), created, sent),
+          ],
+          [
+            "a creation time only (Jitsu's)",
+            sentBy(event("resend", "created-only", T0), created, null),
+            sentBy(event("resend", "created-only", later), created, null),
+          ],
+          ["no device times", event("resend", "untimed", T0), event("resend", "untimed", later)],
+        ];
+        expect(await load(cases.map(([, first]) => first))).toBe(cases.length);
         // One load per re-send, then all of them with a new event in one batch.
-        for (const resent of [resentSteady, resentSetBack, resentOffline, resentUntimed])
-          expect(await load([resent]), resent.event_id).toBe(0);
+        for (const [name, , resent] of cases) expect(await load([resent]), name).toBe(0);
         const fresh = sentBy(event("resend", "fresh", later), later - behind - 500, later - behind);
-        expect(await load([resentSteady, resentSetBack, resentOffline, resentUntimed, fresh])).toBe(
-          1,
-        );
-        expect(await count("resend")).toBe(5);
+        expect(await load([...cases.map(([, , resent]) => resent), fresh])).toBe(1);
+        expect(await count("resend")).toBe(cases.length + 1);
       });
 
       it("keeps every value as sent, NULL apart from the empty string", async () => {
