@@ -243,9 +243,31 @@ describe("sessions rollup", () => {
       await first.store.query("SELECT * FROM sessions_rollup WHERE project_id = 'beta'"),
     ).toEqual([]);
 
-    // A database from before the rollup gets it built when the store opens.
-    await first.store.query("DROP TABLE sessions_rollup");
+    // A rollup from before session hashes gets them added when the store opens, and loads
+    // then find its sessions (the events of deleted "beta" are not loaded).
+    await first.store.query("ALTER TABLE sessions_rollup DROP COLUMN session_hash");
     await first.store.close();
+    open = null;
+    const hashed = await openStore(first.dataDir);
+    const [unhashed] = await hashed.store.query(
+      "SELECT count(*) FILTER (WHERE session_hash IS NULL) AS n FROM sessions_rollup",
+    );
+    expect(unhashed).toEqual({ n: "0" });
+    const file = join(first.dataDir, "more.csv");
+    writeFileSync(
+      file,
+      events
+        .filter((e) => e.project_id === "alpha")
+        .slice(0, 40)
+        .map((e) => eventToCsv({ ...e, event_id: `${e.event_id}-more` }))
+        .join(""),
+    );
+    expect(await hashed.store.loadSegments([file])).toBe(40);
+    await expectRollupMatches(hashed.store);
+
+    // A database from before the rollup gets it built when the store opens.
+    await hashed.store.query("DROP TABLE sessions_rollup");
+    await hashed.store.close();
     open = null;
     const again = await openStore(first.dataDir);
     await expectRollupMatches(again.store);
