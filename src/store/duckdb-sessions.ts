@@ -237,8 +237,9 @@ function markFirstSessions(source: string): string {
 }
 
 /**
- * Creates the rollup; a database from before it existed (or from an earlier layout) gets it
- * built from all stored events (once, at open).
+ * Creates the rollup; a database from before it existed (or from a layout older than the
+ * previous one) gets it built from all stored events, once, at open. The previous layout gains
+ * the newest column.
  */
 export async function ensureSessionsRollup(connection: DuckDBConnection): Promise<void> {
   const has = async (column: string) => {
@@ -253,7 +254,7 @@ export async function ensureSessionsRollup(connection: DuckDBConnection): Promis
   await connection.run("BEGIN TRANSACTION");
   try {
     if (previous) {
-      // Seconds, where a rebuild from the events took ~47 s at ten million.
+      // 0.7 s at 1.5M sessions, where a rebuild from ten million events took 47 s.
       await connection.run(
         `ALTER TABLE ${SESSIONS_TABLE} ADD COLUMN ${NEWEST_COLUMN} UBIGINT;
          UPDATE ${SESSIONS_TABLE} AS r SET ${NEWEST_COLUMN} = ${sessionHash("r")}`,
