@@ -204,7 +204,8 @@ async function main(): Promise<void> {
 
   const bare = await startProcess(["-e", BARE_SERVER], {});
   const bareRun = await load(bare.url, "APPID", 1, CONNECTIONS);
-  // The same server with the batched run's bodies: what parsing them alone costs this machine.
+  // The same server with the batched run's bodies: the least that receiving and parsing them
+  // costs on this machine.
   const bareCpuBefore = cpuSeconds(bare.child.pid as number);
   const bareBatched = only === "single" ? null : await load(bare.url, "APPID", 50, CONNECTIONS);
   const bareCpuPerEvent = bareBatched

@@ -85,8 +85,9 @@ const DEDUP_WINDOW_MS = 2 * 24 * 3600 * 1000;
  * instead of two days of its projects' events (a join on random ids prunes nothing else): with
  * ten million events of one project stored, this alone took a load of 500 events of one
  * visitor from 740 to 383 ms (with a one-hour margin; see `npm run bench:history`). Events
- * without both times (Jitsu's, servers') look back the whole window, and so does a batch
- * holding one of them or an event created days before it was sent.
+ * without usable times (Jitsu's, servers') look back the whole window, in a probe of their own
+ * that a batch without them skips; an event created days before it was sent takes its batch's
+ * other probe back as far.
  */
 const DEVICE_CLOCK_SLACK_MS = 6 * 3600 * 1000;
 
