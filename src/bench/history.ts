@@ -22,8 +22,10 @@ import { DuckDbStore } from "../store/duckdb-store.js";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 const PROJECT = "bench";
+const DAY = 86_400_000;
 const HALF_HOUR = 1_800_000;
-const WINDOWS = 96;
+/** Loads that fill the store: two days, half an hour each. */
+const WINDOWS = (2 * DAY) / HALF_HOUR;
 
 const dir = mkdtempSync(join(tmpdir(), "glimpse-bench-history-"));
 let segments = 0;
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
     const filling = performance.now();
     for (let w = 0; w < WINDOWS; w++) {
       const end = now - (WINDOWS - 1 - w) * HALF_HOUR;
-      const path = segment(Math.round(EVENTS / WINDOWS), end, HALF_HOUR / 86_400_000, w + 1);
+      const path = segment(Math.round(EVENTS / WINDOWS), end, HALF_HOUR / DAY, w + 1);
       await store.loadSegments([path]);
       rmSync(path);
     }

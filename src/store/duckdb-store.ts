@@ -91,10 +91,10 @@ const DEDUP_WINDOW_MS = 2 * 24 * 3600 * 1000;
  */
 const DEVICE_CLOCK_SLACK_MS = 6 * 3600 * 1000;
 
-/** Whether the event in `alias` carries usable device times (see DEVICE_CLOCK_SLACK_MS). */
-const timed = (alias: string) =>
-  `${alias}.dvce_created_tstamp IS NOT NULL AND ${alias}.dvce_sent_tstamp IS NOT NULL ` +
-  `AND ${alias}.dvce_sent_tstamp >= ${alias}.dvce_created_tstamp`;
+/** Whether incoming event `n` carries usable device times (see DEVICE_CLOCK_SLACK_MS). */
+const TIMED =
+  "n.dvce_created_tstamp IS NOT NULL AND n.dvce_sent_tstamp IS NOT NULL " +
+  "AND n.dvce_sent_tstamp >= n.dvce_created_tstamp";
 
 /**
  * Deletes from `incoming` the events of one group (`group`, a condition on alias n) already
@@ -177,12 +177,12 @@ export class DuckDbStore implements Store {
              collector_tstamp - (dvce_sent_tstamp - dvce_created_tstamp)
                - INTERVAL ${DEVICE_CLOCK_SLACK_MS} MILLISECOND,
              collector_tstamp - INTERVAL ${DEDUP_WINDOW_MS} MILLISECOND))
-           FROM incoming n WHERE ${timed("n")})`,
+           FROM incoming n WHERE ${TIMED})`,
         `SET VARIABLE glimpse_untimed_since = (
            SELECT min(collector_tstamp) - INTERVAL ${DEDUP_WINDOW_MS} MILLISECOND
-           FROM incoming n WHERE NOT (${timed("n")}))`,
-        dropStored("glimpse_timed_since", timed("n")),
-        dropStored("glimpse_untimed_since", `NOT (${timed("n")})`),
+           FROM incoming n WHERE NOT (${TIMED}))`,
+        dropStored("glimpse_timed_since", TIMED),
+        dropStored("glimpse_untimed_since", `NOT (${TIMED})`),
         ...this.land("incoming"),
         "SET VARIABLE glimpse_loaded = (SELECT count(*) FROM incoming)",
         "DROP TABLE incoming",
